@@ -1,0 +1,129 @@
+import type { Diagnostic } from './diagnostics.js';
+import type { ActionKey, Label } from './types.js';
+
+/**
+ * The one contract between the engine and reporters. The engine calls `onEvent` with these and
+ * never prints; reporters fold them into whatever they show. The JSON reporter writes them
+ * verbatim as JSON lines, so every field here is documented in docs/events.md and is part of
+ * gob's public interface: add fields freely, rename or remove them only with a schema bump.
+ */
+export const EVENT_SCHEMA_VERSION = 1;
+
+export type ActionKind = 'go_binary' | 'go_test';
+export type ActionStatus = 'built' | 'cached' | 'failed' | 'skipped';
+export type CacheSource = 'local' | 'remote';
+
+interface ActionRef {
+  /** Stable within one build: `<label>@<goos>/<goarch>`. */
+  readonly id: string;
+  readonly label: Label;
+  /** `goos/goarch`. */
+  readonly platform: string;
+}
+
+export interface BuildStartedEvent {
+  readonly type: 'build.started';
+  readonly command: 'build' | 'test';
+  readonly workspace: string;
+  readonly patterns: readonly string[];
+  readonly targets: readonly Label[];
+  readonly profile: string;
+  readonly platforms: readonly string[];
+  readonly jobs: number;
+  readonly dryRun: boolean;
+  /** Number of actions planned. */
+  readonly actions: number;
+}
+
+export interface ActionQueuedEvent extends ActionRef {
+  readonly type: 'action.queued';
+  readonly kind: ActionKind;
+  readonly key: ActionKey;
+}
+
+export interface ActionStartedEvent extends ActionRef {
+  readonly type: 'action.started';
+  /** The go command exactly as run (argv), its working directory and the environment gob set. */
+  readonly command: readonly string[];
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string>>;
+}
+
+export interface ActionCachedEvent extends ActionRef {
+  readonly type: 'action.cached';
+  readonly source: CacheSource;
+  readonly key: ActionKey;
+}
+
+export interface ActionOutputEvent extends ActionRef {
+  readonly type: 'action.output';
+  readonly stream: 'stdout' | 'stderr';
+  readonly text: string;
+}
+
+export interface ActionFinishedEvent extends ActionRef {
+  readonly type: 'action.finished';
+  readonly status: ActionStatus;
+  readonly key: ActionKey;
+  readonly durationMs: number;
+  /** Set when status is `cached`. */
+  readonly source?: CacheSource | undefined;
+  /** Workspace-relative output paths (empty for failed, skipped and dry-run actions). */
+  readonly outputs: readonly string[];
+  readonly exitCode?: number | undefined;
+  /** For failures: a one-line reason; the full compiler output came as `action.output`. */
+  readonly error?: string | undefined;
+  /** In a dry run: the action would run (`built` is never reported for a dry run). */
+  readonly wouldBuild?: boolean | undefined;
+}
+
+export interface BuildFinishedEvent {
+  readonly type: 'build.finished';
+  readonly ok: boolean;
+  readonly dryRun: boolean;
+  readonly interrupted: boolean;
+  readonly counts: {
+    readonly built: number;
+    readonly cached: number;
+    readonly failed: number;
+    readonly skipped: number;
+    /** Cached actions, split by where the result came from. */
+    readonly cachedLocal: number;
+    readonly cachedRemote: number;
+    /** Dry run only: actions that would run. */
+    readonly wouldBuild: number;
+  };
+  readonly durationMs: number;
+  /** Workspace-relative paths of every output produced or restored. */
+  readonly outputs: readonly string[];
+}
+
+export interface DiagnosticEvent {
+  readonly type: 'diagnostic';
+  readonly diagnostic: Diagnostic;
+}
+
+export interface LogEvent {
+  readonly type: 'log';
+  readonly level: 'debug' | 'info' | 'warn' | 'error';
+  readonly message: string;
+  readonly data?: Readonly<Record<string, unknown>> | undefined;
+}
+
+export type GobEvent =
+  | BuildStartedEvent
+  | ActionQueuedEvent
+  | ActionStartedEvent
+  | ActionCachedEvent
+  | ActionOutputEvent
+  | ActionFinishedEvent
+  | BuildFinishedEvent
+  | DiagnosticEvent
+  | LogEvent;
+
+export type GobEventType = GobEvent['type'];
+
+/** What reaches a reporter: the event plus when it happened and the schema version. */
+export type StampedEvent = GobEvent & { readonly time: string; readonly v: number };
+
+export type EventSink = (event: GobEvent) => void;
