@@ -73,6 +73,11 @@ export interface GoBinaryTarget extends TargetBase {
   readonly out: string;
   /** `-X` definitions; values may contain `{VAR}` placeholders filled when stamping. */
   readonly xDefs: Readonly<Record<string, string>>;
+  /**
+   * Where `package:` is written (the target's key when it is defaulted), so a later stage can
+   * point at it, e.g. when the directory holds no main package.
+   */
+  readonly packageLocation?: Location | undefined;
 }
 
 export interface GoTestTarget extends TargetBase {
@@ -81,6 +86,8 @@ export interface GoTestTarget extends TargetBase {
   readonly packages: readonly string[];
   readonly race: boolean;
   readonly timeout: string | undefined;
+  /** Where `packages:` is written (the target's key when it is defaulted). */
+  readonly packagesLocation?: Location | undefined;
 }
 
 export type Target = GoBinaryTarget | GoTestTarget;
