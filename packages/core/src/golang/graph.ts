@@ -1,0 +1,703 @@
+/**
+ * The closure of workspace Go packages that root packages need, for one build configuration —
+ * what `go list -deps` (and `go list -test -deps` with `includeTests`) would report for the
+ * packages inside the workspace. Standard-library and external-module packages are leaves: they
+ * are recorded (std import paths, external module versions) but not scanned. Vendored packages
+ * are scanned like workspace packages, since their files are inputs too.
+ *
+ * File system access goes through the injected `GoIO`; directory listings and headers are read
+ * concurrently (bounded) and each directory is read at most once per call.
+ */
+import type { Diagnostic } from '../diagnostics.js';
+import type { Location, WorkspacePath } from '../types.js';
+import { joinWorkspacePath } from '../util/fs-paths.js';
+import { err, ok, type Result } from '../util/result.js';
+import { resolveEmbedPatterns, type EmbedError, type ResolvedEmbeds } from './embed.js';
+import { compareGoStrings, sortedUnique } from './go-strings.js';
+
+/** Joins a clean workspace directory and a file name (faster than a normalising join). */
+function joinRel(dir: WorkspacePath, name: string): WorkspacePath {
+  return dir === '' ? name : `${dir}/${name}`;
+}
+import type { GoFileHeader } from './header.js';
+import type { GoDirEntry, GoIO } from './io.js';
+import { limiter } from './limit.js';
+import { externalLinkingReason } from './platform.js';
+import type { GoModule, ModuleSet } from './modules.js';
+import {
+  classifyPackageFiles,
+  needsHeader,
+  type BuildContext,
+  type DirFile,
+  type PackageFiles,
+  type SourceRef,
+} from './scanner.js';
+
+export interface GoPackage {
+  readonly importPath: string;
+  readonly dir: WorkspacePath;
+  /** The module the package belongs to; for a vendored package, the main module vendoring it. */
+  readonly module: GoModule;
+  /** The package lives in a vendor/ directory. */
+  readonly vendored: boolean;
+  readonly name: string;
+  // File lists hold names within `dir`, like go list.
+  readonly goFiles: readonly string[];
+  readonly cgoFiles: readonly string[];
+  readonly ignoredGoFiles: readonly string[];
+  readonly invalidGoFiles: readonly string[];
+  readonly cFiles: readonly string[];
+  readonly cxxFiles: readonly string[];
+  readonly mFiles: readonly string[];
+  readonly hFiles: readonly string[];
+  readonly fFiles: readonly string[];
+  readonly sFiles: readonly string[];
+  readonly swigFiles: readonly string[];
+  readonly swigCXXFiles: readonly string[];
+  readonly sysoFiles: readonly string[];
+  readonly ignoredOtherFiles: readonly string[];
+  /** Every non-Go file the build reads: C/C++/ObjC/H/Fortran/assembly/SWIG/syso, sorted. */
+  readonly otherFiles: readonly string[];
+  readonly embedPatterns: readonly string[];
+  /** Embedded files relative to `dir`, sorted (go list's EmbedFiles). */
+  readonly embedFiles: readonly string[];
+  readonly testGoFiles: readonly string[];
+  readonly xTestGoFiles: readonly string[];
+  readonly testEmbedPatterns: readonly string[];
+  readonly xTestEmbedPatterns: readonly string[];
+  /** Resolved only for root packages loaded with `includeTests` (like go list -test). */
+  readonly testEmbedFiles: readonly string[];
+  readonly xTestEmbedFiles: readonly string[];
+  /** Import paths of GoFiles + CgoFiles (including "C"), sorted. */
+  readonly imports: readonly string[];
+  readonly testImports: readonly string[];
+  readonly xTestImports: readonly string[];
+  /**
+   * Every file the toolchain reads to compile the package in this configuration: Go and cgo
+   * files, the non-Go files that apply, embedded files. Workspace paths, sorted.
+   */
+  readonly inputFiles: readonly WorkspacePath[];
+  /**
+   * What testing the package adds (root packages with `includeTests` only): test files, test
+   * embeds and every file under the package's testdata/ directory. Workspace paths, sorted.
+   */
+  readonly testInputFiles: readonly WorkspacePath[];
+}
+
+export interface GoRootClosure {
+  /** The root package directory as requested. */
+  readonly dir: WorkspacePath;
+  readonly importPath: string;
+  /** The main module of this root's build (in workspace mode: the root's own module). */
+  readonly mainModule: GoModule;
+  readonly includesTests: boolean;
+  /** Import path → directory of every workspace/vendored package in the closure, root included. */
+  readonly packages: ReadonlyMap<string, WorkspacePath>;
+  /** External module path → version (undefined when unknown) imported from the closure. */
+  readonly externalModules: ReadonlyMap<string, string | undefined>;
+  /** Standard-library packages imported directly from the closure, sorted. */
+  readonly std: readonly string[];
+  /** The union of the closure's inputFiles (plus the root's testInputFiles with tests), sorted. */
+  readonly inputFiles: readonly WorkspacePath[];
+  /** Modules whose packages are in the closure. */
+  readonly modules: readonly GoModule[];
+  /** `ModuleSet.stateFiles` for those modules: go.work/go.mod/go.sum/modules.txt to hash. */
+  readonly moduleStateFiles: readonly WorkspacePath[];
+}
+
+export interface PackageGraph {
+  /** Every package loaded, sorted by directory. */
+  readonly packages: readonly GoPackage[];
+  /** The same packages by directory. */
+  readonly packageByDir: ReadonlyMap<WorkspacePath, GoPackage>;
+  /** Every module a loaded package belongs to, sorted by directory. */
+  readonly modules: readonly GoModule[];
+  /** One closure per requested root, in request order. */
+  readonly roots: readonly GoRootClosure[];
+  /** External modules imported anywhere in the graph. */
+  readonly externalModules: ReadonlyMap<string, string | undefined>;
+  /** Standard-library packages imported anywhere in the graph. */
+  readonly std: ReadonlySet<string>;
+  /** Non-fatal findings. */
+  readonly warnings: readonly Diagnostic[];
+}
+
+export interface LoadGoPackagesRequest {
+  /** Package directories (workspace-relative). */
+  readonly roots: readonly WorkspacePath[];
+  readonly ctx: BuildContext;
+  readonly modules: ModuleSet;
+  /** Add test files and test imports of the roots (only), like `go list -test`. */
+  readonly includeTests?: boolean | undefined;
+}
+
+export interface LoadGoPackagesOptions {
+  /** Maximum concurrent I/O calls (default 32). */
+  readonly concurrency?: number | undefined;
+}
+
+type Edge =
+  | { readonly kind: 'pkg'; readonly dir: WorkspacePath; readonly importPath: string; readonly at: Location }
+  | { readonly kind: 'std'; readonly importPath: string }
+  | { readonly kind: 'external'; readonly modulePath: string; readonly version: string | undefined }
+  | { readonly kind: 'none' };
+
+type PkgState =
+  | { readonly kind: 'missing' }
+  | {
+      readonly kind: 'found';
+      readonly dir: WorkspacePath;
+      readonly importPath: string;
+      readonly module: GoModule;
+      readonly vendored: boolean;
+      readonly files: PackageFiles;
+      readonly embeds: ResolvedEmbeds | undefined;
+    };
+
+type FoundPkg = Extract<PkgState, { kind: 'found' }>;
+
+interface BuildState {
+  readonly key: string;
+  /** The main module whose requirements decide resolution (modules mode), or undefined. */
+  readonly main: GoModule | undefined;
+  /** dir → import path → edge, for GoFiles/CgoFiles imports. */
+  readonly edges: Map<WorkspacePath, Map<string, Edge>>;
+  /** dir → import path → edge, for test and xtest imports of roots. */
+  readonly testEdges: Map<WorkspacePath, { test: Map<string, Edge>; xtest: Map<string, Edge> }>;
+}
+
+const EMPTY_EMBEDS: ResolvedEmbeds = { files: [], paths: [], byPattern: new Map() };
+
+/** Loads the package graph for `req.roots`. Errors anywhere in the closure fail the whole load. */
+export async function loadGoPackages(
+  req: LoadGoPackagesRequest,
+  io: GoIO,
+  opts: LoadGoPackagesOptions = {},
+): Promise<Result<PackageGraph, Diagnostic[]>> {
+  const { ctx, modules } = req;
+  const limit = limiter(opts.concurrency ?? 32);
+  const diagnostics: Diagnostic[] = [];
+  const diagKeys = new Set<string>();
+  const report = (d: Diagnostic): void => {
+    const key = `${d.code}\0${d.message}\0${d.location?.file ?? ''}\0${d.location?.range?.start.offset ?? ''}`;
+    if (diagKeys.has(key)) return;
+    diagKeys.add(key);
+    diagnostics.push(d);
+  };
+
+  const dirMemo = new Map<WorkspacePath, Promise<readonly GoDirEntry[] | undefined>>();
+  const readdir = (dir: WorkspacePath): Promise<readonly GoDirEntry[] | undefined> => {
+    let p = dirMemo.get(dir);
+    if (p === undefined) {
+      p = limit(() => io.readdir(dir)).catch((e: unknown) => {
+        report({ severity: 'error', code: 'io-error', message: `reading directory ${dir || '.'}: ${errorText(e)}`, location: { file: dir || '.' } });
+        return undefined;
+      });
+      dirMemo.set(dir, p);
+    }
+    return p;
+  };
+  const cachedIO = { readdir };
+
+  const readHeader = async (path: WorkspacePath): Promise<GoFileHeader> => {
+    try {
+      return await limit(() => io.readHeader(path));
+    } catch (e) {
+      const message = `read ${path}: ${errorText(e)}`;
+      if (path.endsWith('.go')) return { imports: [], plusBuild: [], cgo: false, embeds: [], binaryOnly: false, readError: message };
+      report({ severity: 'warning', code: 'io-error', message, location: { file: path } });
+      return { imports: [], plusBuild: [], cgo: false, embeds: [], binaryOnly: false };
+    }
+  };
+
+  // --- loading one directory ------------------------------------------------------------------
+  const pkgMemo = new Map<WorkspacePath, Promise<PkgState>>();
+  const loadPkg = (dir: WorkspacePath, importPath: string, module: GoModule, vendored: boolean): Promise<PkgState> => {
+    let p = pkgMemo.get(dir);
+    if (p === undefined) {
+      p = scanPackage(dir, importPath, module, vendored);
+      pkgMemo.set(dir, p);
+    }
+    return p;
+  };
+
+  const scanPackage = async (dir: WorkspacePath, importPath: string, module: GoModule, vendored: boolean): Promise<PkgState> => {
+    const entries = await readdir(dir);
+    if (entries === undefined) return { kind: 'missing' };
+    const files: DirFile[] = await Promise.all(
+      entries
+        .filter((e) => e.isFile)
+        .map(async (e): Promise<DirFile> => {
+          if (!needsHeader(e.name, ctx)) return { name: e.name };
+          return { name: e.name, header: await readHeader(joinRel(dir, e.name)) };
+        }),
+    );
+    const pf = classifyPackageFiles(files, ctx);
+    for (const e of pf.errors) {
+      if (e.code === 'no-go-files') continue; // reported where the package is used
+      report({ severity: 'error', code: e.code, message: `package ${importPath}: ${e.message}`, location: fileLocation(dir, e.file, e.range) });
+    }
+    let embeds: ResolvedEmbeds | undefined;
+    if (pf.embedPatterns.size > 0) {
+      const r = await resolveEmbedPatterns(dir, [...pf.embedPatterns.keys()], cachedIO);
+      if (r.ok) embeds = r.value;
+      else reportEmbedError(importPath, dir, r.error, pf.embedPatterns);
+    }
+    return { kind: 'found', dir, importPath, module, vendored, files: pf, embeds };
+  };
+
+  const reportEmbedError = (importPath: string, dir: WorkspacePath, e: EmbedError, where: ReadonlyMap<string, readonly SourceRef[]>): void => {
+    const ref = where.get(e.pattern)?.[0];
+    report({ severity: 'error', code: 'embed-pattern', message: `package ${importPath}: ${e.message}`, location: fileLocation(dir, ref?.file, ref?.range) });
+  };
+
+  // --- walking ----------------------------------------------------------------------------------
+  const builds = new Map<string, BuildState>();
+  const buildFor = (main: GoModule | undefined): BuildState => {
+    const key = modules.mode === 'workspace' || main === undefined ? '' : `${main.dir}\0${main.path}`;
+    let b = builds.get(key);
+    if (b === undefined) {
+      b = { key, main: modules.mode === 'workspace' ? undefined : main, edges: new Map(), testEdges: new Map() };
+      builds.set(key, b);
+    }
+    return b;
+  };
+
+  const tasks: Promise<void>[] = [];
+  const visited = new Set<string>();
+  const testEmbeds = new Map<WorkspacePath, { test: ResolvedEmbeds; xtest: ResolvedEmbeds }>();
+  const testdata = new Map<WorkspacePath, WorkspacePath[]>();
+
+  const visit = (b: BuildState, dir: WorkspacePath, importPath: string, module: GoModule, vendored: boolean, withTests: boolean): void => {
+    const key = `${b.key}\0${dir}\0${withTests ? 't' : ''}`;
+    if (visited.has(key)) return;
+    visited.add(key);
+    tasks.push(
+      visitPackage(b, dir, importPath, module, vendored, withTests).catch((e: unknown) => {
+        report({ severity: 'error', code: 'io-error', message: `loading ${importPath}: ${errorText(e)}`, location: { file: dir || '.' } });
+      }),
+    );
+  };
+
+  const visitPackage = async (b: BuildState, dir: WorkspacePath, importPath: string, module: GoModule, vendored: boolean, withTests: boolean): Promise<void> => {
+    const st = await loadPkg(dir, importPath, module, vendored);
+    if (st.kind === 'missing') return;
+    if (!b.edges.has(dir)) {
+      b.edges.set(dir, await resolveEdges(b, st, st.files.imports, false));
+    }
+    if (withTests && !b.testEdges.has(dir)) {
+      const test = await resolveEdges(b, st, st.files.testImports, true);
+      const xtest = await resolveEdges(b, st, st.files.xTestImports, true);
+      b.testEdges.set(dir, { test, xtest });
+      if (!testEmbeds.has(dir)) {
+        testEmbeds.set(dir, {
+          test: await resolveTestEmbeds(st, st.files.testEmbedPatterns),
+          xtest: await resolveTestEmbeds(st, st.files.xTestEmbedPatterns),
+        });
+      }
+      if (!testdata.has(dir)) testdata.set(dir, await listTestdata(dir));
+    }
+  };
+
+  const resolveTestEmbeds = async (st: FoundPkg, patterns: ReadonlyMap<string, readonly SourceRef[]>): Promise<ResolvedEmbeds> => {
+    if (patterns.size === 0) return EMPTY_EMBEDS;
+    const r = await resolveEmbedPatterns(st.dir, [...patterns.keys()], cachedIO);
+    if (r.ok) return r.value;
+    reportEmbedError(st.importPath, st.dir, r.error, patterns);
+    return EMPTY_EMBEDS;
+  };
+
+  const listTestdata = async (dir: WorkspacePath): Promise<WorkspacePath[]> => {
+    const out: WorkspacePath[] = [];
+    const walk = async (d: WorkspacePath): Promise<void> => {
+      const entries = await readdir(d);
+      if (entries === undefined) return;
+      await Promise.all(
+        entries.map(async (e) => {
+          const p = joinWorkspacePath(d, e.name);
+          if (e.isDir && !e.isSymlink) await walk(p);
+          else if (e.isFile) out.push(p);
+        }),
+      );
+    };
+    await walk(joinWorkspacePath(dir, 'testdata'));
+    return out.sort(compareGoStrings);
+  };
+
+  const resolveEdges = async (b: BuildState, from: FoundPkg, imports: ReadonlyMap<string, readonly SourceRef[]>, forTest: boolean): Promise<Map<string, Edge>> => {
+    const out = new Map<string, Edge>();
+    await Promise.all(
+      [...imports.entries()].map(async ([imp, refs]) => {
+        out.set(imp, await resolveEdge(b, from, imp, refs, forTest));
+      }),
+    );
+    return out;
+  };
+
+  const resolveEdge = async (b: BuildState, from: FoundPkg, imp: string, refs: readonly SourceRef[], forTest: boolean): Promise<Edge> => {
+    if (imp === 'C') return { kind: 'none' };
+    const ref = refs[0];
+    const at = fileLocation(from.dir, ref?.file, ref?.range);
+    const importer = forTest && ref?.file !== undefined && from.files.xTestGoFiles.includes(ref.file) ? `${from.importPath}_test` : from.importPath;
+    const fail = (code: string, message: string): Edge => {
+      report({ severity: 'error', code, message, location: at });
+      return { kind: 'none' };
+    };
+    const res = modules.resolveImport(imp, b.main ?? from.module);
+    switch (res.kind) {
+      case 'std':
+        if (findInternal(imp) !== undefined) {
+          return fail('internal-import', `package ${importer} imports ${imp}: use of internal package ${imp} not allowed`);
+        }
+        if (imp.startsWith('vendor/')) {
+          return fail('internal-import', `package ${importer} imports ${imp}: use of vendored package ${imp} not allowed`);
+        }
+        return { kind: 'std', importPath: imp };
+      case 'external':
+        return { kind: 'external', modulePath: res.modulePath, version: res.version };
+      case 'unresolved':
+        return fail(res.code, `package ${importer} imports ${imp}: ${res.reason}`);
+      case 'local':
+      case 'vendor': {
+        const vendored = res.kind === 'vendor';
+        const module = res.kind === 'local' ? res.module : (b.main ?? from.module);
+        if (res.kind === 'local') {
+          const nested = await nestedModuleDir(res.module.dir, res.dir);
+          if (nested !== undefined) {
+            return fail('nested-module', `package ${importer} imports ${imp}: directory ${res.dir} is in the module at ${nested}, not in ${res.module.path}`);
+          }
+        }
+        const target = await loadPkg(res.dir, imp, module, vendored);
+        if (target.kind === 'missing') {
+          const why = vendored
+            ? `cannot find module providing package ${imp}: import lookup disabled by -mod=vendor (no directory ${res.dir})`
+            : `no directory ${res.dir} for package ${imp} in module ${res.module.path}`;
+          return fail('import-not-found', `package ${importer} imports ${imp}: ${why}`);
+        }
+        const internal = findInternal(imp);
+        if (internal !== undefined) {
+          const parent = imp.slice(0, internal);
+          if (!hasPathPrefix(importer, parent)) {
+            return fail('internal-import', `package ${importer} imports ${imp}: use of internal package ${imp} not allowed`);
+          }
+        }
+        const tf = target.files;
+        const ownErrors = tf.errors.some((e) => e.code !== 'no-go-files');
+        if (tf.goFiles.length + tf.cgoFiles.length === 0 && !ownErrors) {
+          const excluded = tf.ignoredGoFiles.length + tf.invalidGoFiles.length > 0;
+          fail('no-go-files', `package ${importer} imports ${imp}: ${excluded ? 'build constraints exclude all Go files' : 'no non-test Go files'} in ${res.dir || '.'}`);
+        } else if (tf.name === 'main' && target.dir !== from.dir) {
+          fail('import-main', `package ${importer} imports ${imp}: import "${imp}" is a program, not an importable package`);
+        }
+        visit(b, res.dir, imp, module, vendored, false);
+        return { kind: 'pkg', dir: res.dir, importPath: imp, at };
+      }
+    }
+  };
+
+  /** A go.mod between a module's root and one of its directories ends the module there. */
+  const nestedMemo = new Map<string, Promise<WorkspacePath | undefined>>();
+  const nestedModuleDir = (moduleDir: WorkspacePath, dir: WorkspacePath): Promise<WorkspacePath | undefined> => {
+    if (dir === moduleDir) return Promise.resolve(undefined);
+    const key = `${moduleDir}\0${dir}`;
+    let p = nestedMemo.get(key);
+    if (p === undefined) {
+      p = (async () => {
+        // The parent first: a go.mod higher up ends the module before this directory.
+        const i = dir.lastIndexOf('/');
+        const parent = i < 0 ? '' : dir.slice(0, i);
+        if (parent !== moduleDir && parent.length > moduleDir.length) {
+          const above = await nestedModuleDir(moduleDir, parent);
+          if (above !== undefined) return above;
+        }
+        const entries = await readdir(dir);
+        return entries?.some((e) => e.name === 'go.mod' && e.isFile) === true ? dir : undefined;
+      })();
+      nestedMemo.set(key, p);
+    }
+    return p;
+  };
+
+  // --- roots --------------------------------------------------------------------------------------
+  interface RootInfo {
+    readonly dir: WorkspacePath;
+    readonly importPath: string;
+    readonly module: GoModule;
+    readonly build: BuildState;
+  }
+  const rootInfos: RootInfo[] = [];
+  for (const dir of req.roots) {
+    const module = modules.moduleForDir(dir);
+    if (module === undefined) {
+      report({ severity: 'error', code: 'not-in-module', message: `directory ${dir || '.'} is not in any module of the workspace`, location: { file: dir || '.' } });
+      continue;
+    }
+    const rel = module.dir === '' ? dir : dir.slice(module.dir.length + 1);
+    const importPath = rel === '' ? module.path : `${module.path}/${rel}`;
+    const b = buildFor(module);
+    rootInfos.push({ dir, importPath, module, build: b });
+    tasks.push(
+      (async () => {
+        const nested = await nestedModuleDir(module.dir, dir);
+        if (nested !== undefined) {
+          report({ severity: 'error', code: 'nested-module', message: `directory ${dir} is in the module at ${nested}, which is not part of the workspace`, location: { file: dir } });
+          return;
+        }
+        const st = await loadPkg(dir, importPath, module, false);
+        if (st.kind === 'missing') {
+          report({ severity: 'error', code: 'import-not-found', message: `directory ${dir || '.'} does not exist`, location: { file: dir || '.' } });
+          return;
+        }
+        const f = st.files;
+        const goCount = f.goFiles.length + f.cgoFiles.length + (req.includeTests === true ? f.testGoFiles.length + f.xTestGoFiles.length : 0);
+        if (goCount === 0) {
+          const excluded = f.ignoredGoFiles.length + f.invalidGoFiles.length > 0;
+          report({ severity: 'error', code: 'no-go-files', message: `package ${importPath}: ${excluded ? 'build constraints exclude all Go files' : 'no Go files'} in ${dir || '.'}`, location: { file: dir || '.' } });
+        }
+        if (f.name === 'main' && !ctx.cgoEnabled) {
+          // Like the go command: such a main package fails before its imports are loaded.
+          const why = externalLinkingReason(ctx.goos, ctx.goarch);
+          if (why !== undefined) {
+            report({ severity: 'error', code: 'needs-cgo', message: `package ${importPath}: ${why} requires external (cgo) linking, but cgo is not enabled`, location: { file: dir || '.' }, hint: 'set CGO_ENABLED=1 for this platform' });
+            return;
+          }
+        }
+        visit(b, dir, importPath, module, false, req.includeTests === true);
+      })().catch((e: unknown) => {
+        report({ severity: 'error', code: 'io-error', message: `loading ${importPath}: ${errorText(e)}`, location: { file: dir || '.' } });
+      }),
+    );
+  }
+  // Tasks spawn tasks; drain until none are left.
+  for (let i = 0; i < tasks.length; i++) await tasks[i];
+
+  // --- results ------------------------------------------------------------------------------------
+  const packages = new Map<WorkspacePath, GoPackage>();
+  for (const [dir, p] of pkgMemo) {
+    const st = await p;
+    if (st.kind !== 'found') continue;
+    packages.set(dir, makePackage(st, testEmbeds.get(dir), testdata.get(dir)));
+  }
+
+  for (const b of builds.values()) checkCycles(b, packages, rootInfos.filter((r) => r.build === b), req.includeTests === true, report);
+
+  const roots: GoRootClosure[] = [];
+  const allExternal = new Map<string, string | undefined>();
+  const allStd = new Set<string>();
+  for (const r of rootInfos) {
+    const root = packages.get(r.dir);
+    if (root === undefined) continue;
+    const closure = rootClosure(r, root, packages, req.includeTests === true, modules);
+    for (const [k, v] of closure.externalModules) allExternal.set(k, v);
+    for (const s of closure.std) allStd.add(s);
+    roots.push(closure);
+  }
+
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) return err(errors);
+  const sortedPackages = [...packages.values()].sort((a, b) => compareGoStrings(a.dir, b.dir));
+  const graphModules = [...new Set(sortedPackages.map((p) => p.module))].sort((a, b) => compareGoStrings(a.dir, b.dir));
+  return ok({
+    packages: sortedPackages,
+    packageByDir: new Map(sortedPackages.map((p) => [p.dir, p])),
+    modules: graphModules,
+    roots,
+    externalModules: new Map([...allExternal.entries()].sort((a, b) => compareGoStrings(a[0], b[0]))),
+    std: new Set(sortedUnique(allStd)),
+    warnings: diagnostics,
+  });
+
+  function rootClosure(r: RootInfo, root: GoPackage, pkgs: ReadonlyMap<WorkspacePath, GoPackage>, withTests: boolean, set: ModuleSet): GoRootClosure {
+    const b = r.build;
+    const members = new Map<string, WorkspacePath>();
+    const external = new Map<string, string | undefined>();
+    const std = new Set<string>();
+    const queue: WorkspacePath[] = [];
+    const take = (edges: ReadonlyMap<string, Edge> | undefined): void => {
+      for (const e of edges?.values() ?? []) {
+        if (e.kind === 'pkg') {
+          if (!members.has(e.importPath)) {
+            members.set(e.importPath, e.dir);
+            queue.push(e.dir);
+          }
+        } else if (e.kind === 'std') {
+          std.add(e.importPath);
+        } else if (e.kind === 'external') {
+          external.set(e.modulePath, e.version);
+        }
+      }
+    };
+    members.set(r.importPath, r.dir);
+    queue.push(r.dir);
+    if (withTests) {
+      const t = b.testEdges.get(r.dir);
+      take(t?.test);
+      take(t?.xtest);
+    }
+    for (let i = 0; i < queue.length; i++) take(b.edges.get(queue[i] ?? ''));
+    const inputs = new Set<WorkspacePath>();
+    const mods = new Set<GoModule>([r.module]);
+    for (const dir of members.values()) {
+      const p = pkgs.get(dir);
+      if (p === undefined) continue;
+      mods.add(p.module);
+      for (const f of p.inputFiles) inputs.add(f);
+    }
+    if (withTests) for (const f of root.testInputFiles) inputs.add(f);
+    const modList = [...mods].sort((x, y) => compareGoStrings(x.dir, y.dir));
+    return {
+      dir: r.dir,
+      importPath: r.importPath,
+      mainModule: r.module,
+      includesTests: withTests,
+      packages: new Map([...members.entries()].sort((x, y) => compareGoStrings(x[0], y[0]))),
+      externalModules: new Map([...external.entries()].sort((x, y) => compareGoStrings(x[0], y[0]))),
+      std: sortedUnique(std),
+      inputFiles: sortedUnique(inputs),
+      modules: modList,
+      moduleStateFiles: set.stateFiles(modList),
+    };
+  }
+}
+
+function makePackage(
+  st: FoundPkg,
+  tests: { test: ResolvedEmbeds; xtest: ResolvedEmbeds } | undefined,
+  testdataFiles: readonly WorkspacePath[] | undefined,
+): GoPackage {
+  const f = st.files;
+  const otherFiles = sortedUnique([
+    ...f.cFiles,
+    ...f.cxxFiles,
+    ...f.mFiles,
+    ...f.hFiles,
+    ...f.fFiles,
+    ...f.sFiles,
+    ...f.swigFiles,
+    ...f.swigCXXFiles,
+    ...f.sysoFiles,
+  ]);
+  const embeds = st.embeds ?? EMPTY_EMBEDS;
+  const inDir = (names: readonly string[]) => names.map((n) => joinRel(st.dir, n));
+  const inputFiles = sortedUnique([...inDir(f.goFiles), ...inDir(f.cgoFiles), ...inDir(otherFiles), ...embeds.paths]);
+  const testInputFiles =
+    tests === undefined
+      ? []
+      : sortedUnique([...inDir(f.testGoFiles), ...inDir(f.xTestGoFiles), ...tests.test.paths, ...tests.xtest.paths, ...(testdataFiles ?? [])]);
+  return {
+    importPath: st.importPath,
+    dir: st.dir,
+    module: st.module,
+    vendored: st.vendored,
+    name: f.name ?? '',
+    goFiles: f.goFiles,
+    cgoFiles: f.cgoFiles,
+    ignoredGoFiles: f.ignoredGoFiles,
+    invalidGoFiles: f.invalidGoFiles,
+    cFiles: f.cFiles,
+    cxxFiles: f.cxxFiles,
+    mFiles: f.mFiles,
+    hFiles: f.hFiles,
+    fFiles: f.fFiles,
+    sFiles: f.sFiles,
+    swigFiles: f.swigFiles,
+    swigCXXFiles: f.swigCXXFiles,
+    sysoFiles: f.sysoFiles,
+    ignoredOtherFiles: f.ignoredOtherFiles,
+    otherFiles,
+    embedPatterns: [...f.embedPatterns.keys()],
+    embedFiles: embeds.files,
+    testGoFiles: f.testGoFiles,
+    xTestGoFiles: f.xTestGoFiles,
+    testEmbedPatterns: [...f.testEmbedPatterns.keys()],
+    xTestEmbedPatterns: [...f.xTestEmbedPatterns.keys()],
+    testEmbedFiles: tests?.test.files ?? [],
+    xTestEmbedFiles: tests?.xtest.files ?? [],
+    imports: [...f.imports.keys()],
+    testImports: [...f.testImports.keys()],
+    xTestImports: [...f.xTestImports.keys()],
+    inputFiles,
+    testInputFiles,
+  };
+}
+
+/** Reports import cycles among workspace packages (and test-only cycles through a root). */
+function checkCycles(
+  b: BuildState,
+  packages: ReadonlyMap<WorkspacePath, GoPackage>,
+  roots: readonly { dir: WorkspacePath }[],
+  withTests: boolean,
+  report: (d: Diagnostic) => void,
+): void {
+  const state = new Map<WorkspacePath, 'active' | 'done'>();
+  const stack: WorkspacePath[] = [];
+  const pathOf = (dir: WorkspacePath) => packages.get(dir)?.importPath ?? dir;
+  const dfs = (dir: WorkspacePath): void => {
+    state.set(dir, 'active');
+    stack.push(dir);
+    for (const e of b.edges.get(dir)?.values() ?? []) {
+      if (e.kind !== 'pkg') continue;
+      const s = state.get(e.dir);
+      if (s === 'active') {
+        const cycle = [...stack.slice(stack.indexOf(e.dir)), e.dir].map(pathOf);
+        report({ severity: 'error', code: 'import-cycle', message: `import cycle not allowed: ${cycle.join(' imports ')}`, location: e.at });
+      } else if (s === undefined) {
+        dfs(e.dir);
+      }
+    }
+    stack.pop();
+    state.set(dir, 'done');
+  };
+  for (const r of roots) if (!state.has(r.dir)) dfs(r.dir);
+
+  if (!withTests) return;
+  // A package's internal tests may not import something that imports the package itself.
+  for (const r of roots) {
+    for (const [imp, e] of b.testEdges.get(r.dir)?.test ?? []) {
+      if (e.kind !== 'pkg' || e.dir === r.dir) continue;
+      const seen = new Set<WorkspacePath>([e.dir]);
+      const queue = [e.dir];
+      let found = false;
+      for (let i = 0; i < queue.length && !found; i++) {
+        for (const next of b.edges.get(queue[i] ?? '')?.values() ?? []) {
+          if (next.kind !== 'pkg') continue;
+          if (next.dir === r.dir) {
+            found = true;
+            break;
+          }
+          if (!seen.has(next.dir)) {
+            seen.add(next.dir);
+            queue.push(next.dir);
+          }
+        }
+      }
+      if (found) {
+        report({ severity: 'error', code: 'import-cycle', message: `import cycle not allowed in test: ${pathOf(r.dir)} (test) imports ${imp}, which imports ${pathOf(r.dir)}`, location: e.at });
+      }
+    }
+  }
+}
+
+function fileLocation(dir: WorkspacePath, file: string | undefined, range: Location['range']): Location {
+  if (file === undefined) return { file: dir || '.' };
+  return { file: joinRel(dir, file), range };
+}
+
+/** The index where the last `internal` element starts, the way cmd/go's findInternal reports it. */
+function findInternal(p: string): number | undefined {
+  let i: number | undefined;
+  if (p.endsWith('/internal')) i = p.length - 'internal'.length;
+  else if (p.includes('/internal/')) i = p.lastIndexOf('/internal/') + 1;
+  else if (p === 'internal' || p.startsWith('internal/')) i = 0;
+  if (i === undefined) return undefined;
+  return i > 0 ? i - 1 : 0;
+}
+
+function hasPathPrefix(s: string, prefix: string): boolean {
+  if (prefix === '') return true;
+  return s === prefix || s.startsWith(`${prefix}/`);
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import { leadingCommentsComplete, parseGoFileHeader, parseOtherFileHeader, parseSourceFileHeader } from './header.js';
+
+describe('parseGoFileHeader', () => {
+  it('reads the package clause and every import form', () => {
+    const h = parseGoFileHeader(
+      [
+        '// Package p does things.',
+        'package p // trailing comment',
+        '',
+        'import "fmt"',
+        'import m "math"; import . "strings"',
+        'import (',
+        '\t_ "embed" // blank',
+        '\t/* block */ alias `raw/path`',
+        '\t"example.com/x/y"',
+        '',
+        '\t"unicode/utf8"',
+        ')',
+        'import ()',
+        '',
+        'func f() { import_ := 1; _ = import_ }',
+      ].join('\n'),
+    );
+    expect(h.packageName).toBe('p');
+    expect(h.parseError).toBeUndefined();
+    expect(h.imports.map((i) => [i.name, i.path])).toEqual([
+      [undefined, 'fmt'],
+      ['m', 'math'],
+      ['.', 'strings'],
+      ['_', 'embed'],
+      ['alias', 'raw/path'],
+      [undefined, 'example.com/x/y'],
+      [undefined, 'unicode/utf8'],
+    ]);
+    expect(h.imports[1]?.range.start).toEqual({ line: 5, column: 10, offset: 79 });
+    expect(h.imports[1]?.range.end.column).toBe(16);
+    expect(h.cgo).toBe(false);
+  });
+
+  it('detects cgo', () => {
+    const h = parseGoFileHeader('package p\n\n// #include <stdio.h>\nimport "C"\n');
+    expect(h.cgo).toBe(true);
+    expect(h.imports.map((i) => i.path)).toEqual(['C']);
+  });
+
+  it('unquotes interpreted strings with escapes', () => {
+    const h = parseGoFileHeader('package p\nimport "\\x65x\\u0061mple.com/\\141"\n');
+    expect(h.imports.map((i) => i.path)).toEqual(['example.com/a']);
+  });
+
+  it('skips a byte order mark', () => {
+    expect(parseGoFileHeader('\ufeffpackage p\n').packageName).toBe('p');
+  });
+
+  it.each([
+    ['no package clause', 'func main() {}\n'],
+    ['an unterminated import string', 'package p\nimport "fmt\n'],
+    ['an invalid import path', 'package p\nimport "a b"\n'],
+    ['an empty import path', 'package p\nimport ""\n'],
+    ['a NUL byte in the header', 'package p\nimport "f\0mt"\n'],
+    ['a stray slash', 'package p\n/ import "x"\n'],
+  ])('reports %s as a parse error', (_name, text) => {
+    const h = parseGoFileHeader(text);
+    expect(h.parseError).toBeDefined();
+  });
+
+  it('drops all imports when one path is invalid, like go/build', () => {
+    const h = parseGoFileHeader('package p\nimport ("fmt"; "a:b")\n');
+    expect(h.imports).toEqual([]);
+    expect(h.parseError?.message).toContain('invalid import path');
+  });
+});
+
+describe('build constraint comments', () => {
+  it('takes a //go:build line anywhere before the package clause', () => {
+    expect(parseGoFileHeader('// Copyright\n\n//go:build linux\n\npackage p\n').goBuild).toBe('//go:build linux');
+    expect(parseGoFileHeader('//go:build linux\npackage p\n').goBuild).toBe('//go:build linux');
+    expect(parseGoFileHeader('/* x */\n//go:build linux\npackage p\n').goBuild).toBe('//go:build linux');
+    expect(parseGoFileHeader('package p\n\n//go:build linux\n').goBuild).toBeUndefined();
+    expect(parseGoFileHeader('/*\n//go:build linux\n*/\npackage p\n').goBuild).toBeUndefined();
+  });
+
+  it('takes // +build lines only when a blank line follows them', () => {
+    expect(parseGoFileHeader('// +build linux\n\npackage p\n').plusBuild).toEqual(['// +build linux']);
+    expect(parseGoFileHeader('// +build linux\npackage p\n').plusBuild).toEqual([]);
+    expect(parseGoFileHeader('// +build a\n// +build b\n\n// doc\npackage p\n').plusBuild).toEqual(['// +build a', '// +build b']);
+    expect(parseGoFileHeader('// +build a\r\n\r\npackage p\r\n').plusBuild).toEqual(['// +build a']);
+  });
+
+  it('ignores // +build lines when //go:build is present', () => {
+    const h = parseGoFileHeader('//go:build linux\n// +build windows\n\npackage p\n');
+    expect(h.goBuild).toBe('//go:build linux');
+    expect(h.plusBuild).toEqual([]);
+  });
+
+  it('rejects two //go:build lines', () => {
+    expect(parseGoFileHeader('//go:build a\n//go:build b\n\npackage p\n').constraintError).toBe('multiple //go:build comments');
+  });
+
+  it('notices //go:binary-only-package', () => {
+    expect(parseGoFileHeader('//go:binary-only-package\n\npackage p\n').binaryOnly).toBe(true);
+  });
+});
+
+describe('//go:embed directives', () => {
+  const withEmbed = (body: string) => `package p\n\nimport "embed"\n\n${body}`;
+
+  it('collects patterns only when the file imports embed', () => {
+    expect(parseGoFileHeader('package p\n\n//go:embed a.txt\nvar s string\n').embeds).toEqual([]);
+    expect(parseGoFileHeader(withEmbed('//go:embed a.txt\nvar s string\n')).embeds.map((e) => e.pattern)).toEqual(['a.txt']);
+  });
+
+  it('handles several, quoted and raw-quoted patterns on one line', () => {
+    const h = parseGoFileHeader(withEmbed('//go:embed a.txt "b c.txt"\t`d*.txt`  all:e\nvar f embed.FS\n'));
+    expect(h.embeds.map((e) => e.pattern)).toEqual(['a.txt', 'b c.txt', 'd*.txt', 'all:e']);
+    expect(h.embeds[1]?.range.start).toEqual({ line: 5, column: 18, offset: 44 });
+  });
+
+  it('ignores directives inside strings, raw strings, runes and block comments', () => {
+    const h = parseGoFileHeader(
+      withEmbed(['var a = "//go:embed x"', 'var b = `', '//go:embed y', '`', "var c = '\"'", '/*', '//go:embed z', '*/', '//go:embed real.txt', 'var d string', ''].join('\n')),
+    );
+    expect(h.embeds.map((e) => e.pattern)).toEqual(['real.txt']);
+  });
+
+  it('ignores other directives and malformed quoting', () => {
+    const h = parseGoFileHeader(withEmbed('//go:embedded x\n//go:embed "unterminated\n//go:embed "a"b\n// go:embed spaced\n//go:embed ok\n'));
+    expect(h.embeds.map((e) => e.pattern)).toEqual(['ok']);
+  });
+});
+
+describe('non-Go sources', () => {
+  it('reads only the constraint comments', () => {
+    const h = parseOtherFileHeader('// Copyright\n\n//go:build amd64 && !purego\n\n#include "textflag.h"\n');
+    expect(h.goBuild).toBe('//go:build amd64 && !purego');
+    expect(h.imports).toEqual([]);
+    expect(parseSourceFileHeader('x.c', '// +build linux\n\nint x;\n').plusBuild).toEqual(['// +build linux']);
+    expect(parseSourceFileHeader('x.go', 'package q\n').packageName).toBe('q');
+  });
+
+  it('knows when a prefix holds all leading comments', () => {
+    expect(leadingCommentsComplete('// a\n// b\n')).toBe(false);
+    expect(leadingCommentsComplete('// a\n/* b\n')).toBe(false);
+    expect(leadingCommentsComplete('// a\n\nint x;\n')).toBe(true);
+    expect(leadingCommentsComplete('/* a */ int x;\n')).toBe(true);
+  });
+});

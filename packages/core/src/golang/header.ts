@@ -1,0 +1,522 @@
+/**
+ * Reads the header of a Go source file the way go/build does: the package clause, the import
+ * declarations, the leading build-constraint comments, whether it uses cgo, and (only when the
+ * file imports "embed") every `//go:embed` directive in the file. It never parses function
+ * bodies. Non-Go sources (.c, .h, .s, …) only have their leading comments read, for build
+ * constraints.
+ *
+ * The result is plain JSON data so callers can cache it (e.g. in a stat cache keyed by file
+ * digest).
+ */
+import type { Position, SourceRange } from '../types.js';
+import { isPlusBuildLine, trimSpace } from './constraint.js';
+import { quotedPrefixLength, unquoteGoString } from './go-strings.js';
+
+export interface GoImportSpec {
+  /** The unquoted import path. */
+  readonly path: string;
+  /** The local name: an identifier, `_`, `.`, or undefined when absent. */
+  readonly name?: string | undefined;
+  /** The range of the quoted path in the file. */
+  readonly range: SourceRange;
+}
+
+export interface GoEmbedPattern {
+  /** The pattern, unquoted. */
+  readonly pattern: string;
+  readonly range: SourceRange;
+}
+
+export interface GoFileHeader {
+  /** The package clause's name; undefined for non-Go files or when it cannot be read. */
+  readonly packageName?: string | undefined;
+  readonly imports: readonly GoImportSpec[];
+  /** The `//go:build` line, trimmed, if any (it controls; `+build` lines are then ignored). */
+  readonly goBuild?: string | undefined;
+  /** `// +build` lines in the region where Go honours them (before a blank line). */
+  readonly plusBuild: readonly string[];
+  /** Set when the constraint comments themselves are malformed (e.g. two `//go:build` lines). */
+  readonly constraintError?: string | undefined;
+  /** The file imports "C". */
+  readonly cgo: boolean;
+  /** `//go:embed` patterns; only collected when the file imports "embed". */
+  readonly embeds: readonly GoEmbedPattern[];
+  /** A `//go:binary-only-package` comment was seen. */
+  readonly binaryOnly: boolean;
+  /** The file could not be read at all (the caller's I/O failed); it is then not classified. */
+  readonly readError?: string | undefined;
+  /** The package clause or imports could not be read. */
+  readonly parseError?: { readonly message: string; readonly range?: SourceRange | undefined } | undefined;
+}
+
+const BOM = '\ufeff';
+
+/** Parses the header of a Go file. */
+export function parseGoFileHeader(text: string): GoFileHeader {
+  const src = text.startsWith(BOM) ? text.slice(1) : text;
+  const pos = new PositionIndex(src);
+  const reader = new ImportReader(src);
+  const clause = reader.readHeader();
+  const constraint = scanConstraintComments(src);
+  let imports: GoImportSpec[] = [];
+  let parseError: GoFileHeader['parseError'];
+  if (reader.err !== undefined) {
+    parseError = { message: reader.err, range: pos.range(reader.errAt, reader.errAt) };
+  }
+  for (const imp of reader.imports) {
+    const path = unquoteGoString(src.slice(imp.start, imp.end));
+    const range = pos.range(imp.start, imp.end);
+    if (path === undefined || !isValidImportPath(path)) {
+      // Like go/build: an invalid import path makes the whole import list unusable.
+      parseError = { message: `invalid import path: ${src.slice(imp.start, imp.end)}`, range };
+      imports = [];
+      break;
+    }
+    imports.push(imp.name === undefined ? { path, range } : { path, name: imp.name, range });
+  }
+  const hasEmbed = imports.some((i) => i.path === 'embed');
+  return {
+    packageName: clause,
+    imports,
+    goBuild: constraint.goBuild,
+    plusBuild: constraint.plusBuild,
+    constraintError: constraint.error,
+    cgo: imports.some((i) => i.path === 'C'),
+    embeds: hasEmbed ? findEmbeds(src, pos) : [],
+    binaryOnly: constraint.binaryOnly,
+    parseError,
+  };
+}
+
+/** Parses the leading comments of a non-Go source file (.c, .h, .s, …) for build constraints. */
+export function parseOtherFileHeader(text: string): GoFileHeader {
+  const src = text.startsWith(BOM) ? text.slice(1) : text;
+  const constraint = scanConstraintComments(src);
+  return {
+    imports: [],
+    goBuild: constraint.goBuild,
+    plusBuild: constraint.plusBuild,
+    constraintError: constraint.error,
+    cgo: false,
+    embeds: [],
+    binaryOnly: false,
+  };
+}
+
+/** Parses `text` as the file `name`: Go files fully, other sources for constraints only. */
+export function parseSourceFileHeader(name: string, text: string): GoFileHeader {
+  return name.endsWith('.go') ? parseGoFileHeader(text) : parseOtherFileHeader(text);
+}
+
+/**
+ * Whether the leading comments of `text` are complete, i.e. some non-comment text follows
+ * them. Lets a reader stop after a prefix of a large non-Go file.
+ */
+export function leadingCommentsComplete(text: string): boolean {
+  let inBlock = false;
+  for (const raw of text.split('\n').slice(0, -1)) {
+    let line = trimSpace(raw);
+    while (line.length > 0) {
+      if (inBlock) {
+        const i = line.indexOf('*/');
+        if (i < 0) break;
+        inBlock = false;
+        line = trimSpace(line.slice(i + 2));
+        continue;
+      }
+      if (line.startsWith('//')) break;
+      if (line.startsWith('/*')) {
+        inBlock = true;
+        line = trimSpace(line.slice(2));
+        continue;
+      }
+      return true;
+    }
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** Maps offsets to 1-based line/column positions. */
+class PositionIndex {
+  private lineStarts: number[] | undefined;
+  constructor(private readonly src: string) {}
+
+  at(offset: number): Position {
+    this.lineStarts ??= computeLineStarts(this.src);
+    const starts = this.lineStarts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((starts[mid] ?? 0) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - (starts[lo] ?? 0) + 1, offset };
+  }
+
+  range(start: number, end: number): SourceRange {
+    return { start: this.at(start), end: this.at(end) };
+  }
+}
+
+function computeLineStarts(src: string): number[] {
+  const starts = [0];
+  for (let i = src.indexOf('\n'); i >= 0; i = src.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+function isIdentChar(c: string): boolean {
+  if (c === '') return false;
+  const code = c.charCodeAt(0);
+  return (
+    (code >= 0x41 && code <= 0x5a) ||
+    (code >= 0x61 && code <= 0x7a) ||
+    (code >= 0x30 && code <= 0x39) ||
+    code === 0x5f ||
+    code >= 0x80
+  );
+}
+
+/** The implementation restriction on import paths from the Go spec (as go/build checks it). */
+function isValidImportPath(path: string): boolean {
+  if (path === '') return false;
+  const illegal = '!"#$%&\'()*,:;<=>?[\\]^{|}`\ufffd';
+  for (const ch of path) {
+    // Not graphic, or a space, or one of the characters the spec allows implementations to ban.
+    if (illegal.includes(ch) || /[\s\p{C}]/u.test(ch)) return false;
+  }
+  return true;
+}
+
+interface RawImport {
+  readonly name: string | undefined;
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * A port of go/build's importReader: a tiny scanner that reads `package x` and the import
+ * declarations, skipping spaces, semicolons and comments, and stops at the first other token.
+ * Characters stand in for bytes; `''` is Go's 0 (end of input).
+ */
+class ImportReader {
+  private i = 0;
+  private peek = '';
+  private eof = false;
+  err: string | undefined;
+  errAt = 0;
+  readonly imports: RawImport[] = [];
+
+  constructor(private readonly s: string) {}
+
+  readHeader(): string | undefined {
+    this.readKeyword('package');
+    const name = this.readIdent();
+    while (this.peekByte(true) === 'i') {
+      this.readKeyword('import');
+      if (this.peekByte(true) === '(') {
+        this.nextByte(false);
+        while (this.peekByte(true) !== ')' && this.err === undefined) this.readImport();
+        this.nextByte(false);
+      } else {
+        this.readImport();
+      }
+    }
+    return name;
+  }
+
+  private syntaxError(): void {
+    if (this.err === undefined) {
+      this.err = 'syntax error';
+      this.errAt = Math.max(0, this.i - 1);
+    }
+  }
+
+  private readByte(): string {
+    if (this.i >= this.s.length) {
+      this.eof = true;
+      return '';
+    }
+    const c = this.s.charAt(this.i++);
+    if (c === '\0') {
+      if (this.err === undefined) {
+        this.err = 'unexpected NUL in input';
+        this.errAt = this.i - 1;
+      }
+      return '';
+    }
+    return c;
+  }
+
+  /** Offset of the character returned by the last peekByte. */
+  private peekOffset(): number {
+    return this.eof ? this.s.length : this.i - 1;
+  }
+
+  private peekByte(skipSpace: boolean): string {
+    if (this.err !== undefined) return '';
+    let c = this.peek;
+    if (c === '') c = this.readByte();
+    while (this.err === undefined && !this.eof) {
+      if (skipSpace) {
+        if (c === ' ' || c === '\f' || c === '\t' || c === '\r' || c === '\n' || c === ';') {
+          c = this.readByte();
+          continue;
+        }
+        if (c === '/') {
+          c = this.readByte();
+          if (c === '/') {
+            while (c !== '\n' && this.err === undefined && !this.eof) c = this.readByte();
+          } else if (c === '*') {
+            let c1 = '';
+            while ((c !== '*' || c1 !== '/') && this.err === undefined) {
+              if (this.eof) this.syntaxError();
+              c = c1;
+              c1 = this.readByte();
+            }
+          } else {
+            this.syntaxError();
+          }
+          c = this.readByte();
+          continue;
+        }
+      }
+      break;
+    }
+    this.peek = c;
+    return c;
+  }
+
+  private nextByte(skipSpace: boolean): string {
+    const c = this.peekByte(skipSpace);
+    this.peek = '';
+    return c;
+  }
+
+  private readKeyword(kw: string): void {
+    this.peekByte(true);
+    for (const ch of kw) {
+      if (this.nextByte(false) !== ch) {
+        this.syntaxError();
+        return;
+      }
+    }
+    if (isIdentChar(this.peekByte(false))) this.syntaxError();
+  }
+
+  private readIdent(): string | undefined {
+    const c = this.peekByte(true);
+    if (!isIdentChar(c)) {
+      this.syntaxError();
+      return undefined;
+    }
+    const start = this.peekOffset();
+    while (isIdentChar(this.peekByte(false))) this.peek = '';
+    const end = this.peek === '' ? this.i : this.peekOffset();
+    return this.s.slice(start, end);
+  }
+
+  /** Reads a string literal; returns its [start, end) offsets. */
+  private readString(): [number, number] | undefined {
+    const q = this.nextByte(true);
+    const start = this.i - 1;
+    if (q === '`') {
+      while (this.err === undefined) {
+        if (this.nextByte(false) === '`') break;
+        if (this.eof) this.syntaxError();
+      }
+    } else if (q === '"') {
+      while (this.err === undefined) {
+        const c = this.nextByte(false);
+        if (c === '"') break;
+        if (this.eof || c === '\n') this.syntaxError();
+        if (c === '\\') this.nextByte(false);
+      }
+    } else {
+      this.syntaxError();
+    }
+    return this.err === undefined ? [start, this.i] : undefined;
+  }
+
+  private readImport(): void {
+    const c = this.peekByte(true);
+    let name: string | undefined;
+    if (c === '.') {
+      this.peek = '';
+      name = '.';
+    } else if (isIdentChar(c)) {
+      name = this.readIdent();
+    }
+    const str = this.readString();
+    if (str !== undefined) this.imports.push({ name, start: str[0], end: str[1] });
+  }
+}
+
+interface ConstraintComments {
+  readonly goBuild: string | undefined;
+  readonly plusBuild: string[];
+  readonly binaryOnly: boolean;
+  readonly error: string | undefined;
+}
+
+function isGoBuildComment(line: string): boolean {
+  if (!line.startsWith('//go:build')) return false;
+  const rest = trimSpace(line).slice('//go:build'.length);
+  return rest.length === 0 || trimSpace(rest).length < rest.length;
+}
+
+/**
+ * go/build's parseFileHeader + shouldBuild line collection: the leading run of `//` comments and
+ * blank lines. A `//go:build` line anywhere in the leading comments counts; `// +build` lines
+ * count only if a blank line follows them before the first non-comment text.
+ */
+function scanConstraintComments(src: string): ConstraintComments {
+  let end = 0;
+  let ended = false;
+  let inSlashStar = false;
+  let goBuild: string | undefined;
+  let error: string | undefined;
+  let binaryOnly = false;
+  let p = 0;
+  lines: while (p < src.length) {
+    const nl = src.indexOf('\n', p);
+    const next = nl < 0 ? src.length : nl + 1;
+    let line = trimSpace(src.slice(p, nl < 0 ? src.length : nl));
+    p = next;
+    if (line.length === 0 && !ended) {
+      end = next;
+      continue;
+    }
+    if (!line.startsWith('//')) ended = true;
+    if (!inSlashStar && isGoBuildComment(line)) {
+      if (goBuild !== undefined) {
+        error ??= 'multiple //go:build comments';
+      } else {
+        goBuild = line;
+      }
+    }
+    if (!inSlashStar && line === '//go:binary-only-package') binaryOnly = true;
+    while (line.length > 0) {
+      if (inSlashStar) {
+        const i = line.indexOf('*/');
+        if (i < 0) continue lines;
+        inSlashStar = false;
+        line = trimSpace(line.slice(i + 2));
+        continue;
+      }
+      if (line.startsWith('//')) continue lines;
+      if (line.startsWith('/*')) {
+        inSlashStar = true;
+        line = trimSpace(line.slice(2));
+        continue;
+      }
+      break lines;
+    }
+  }
+  const plusBuild: string[] = [];
+  if (goBuild === undefined) {
+    for (const raw of src.slice(0, end).split('\n')) {
+      const line = trimSpace(raw);
+      if (!line.startsWith('//') || !line.includes('+build')) continue;
+      if (isPlusBuildLine(line)) plusBuild.push(line);
+    }
+  }
+  return { goBuild, plusBuild, binaryOnly, error };
+}
+
+/**
+ * Finds `//go:embed` directives anywhere in the file, as Go's scanner would see them: only in
+ * line comments, never inside strings, rune literals or block comments.
+ */
+function findEmbeds(src: string, pos: PositionIndex): GoEmbedPattern[] {
+  const out: GoEmbedPattern[] = [];
+  const n = src.length;
+  let i = 0;
+  while (i < n) {
+    const c = src.charCodeAt(i);
+    if (c === 0x2f /* / */) {
+      const d = src.charCodeAt(i + 1);
+      if (d === 0x2f) {
+        let end = src.indexOf('\n', i);
+        if (end < 0) end = n;
+        let lit = src.slice(i, end);
+        if (lit.endsWith('\r')) lit = lit.slice(0, -1);
+        if (lit.startsWith('//go:embed')) out.push(...parseEmbedDirective(lit, i, pos));
+        i = end;
+        continue;
+      }
+      if (d === 0x2a) {
+        const end = src.indexOf('*/', i + 2);
+        i = end < 0 ? n : end + 2;
+        continue;
+      }
+      i++;
+      continue;
+    }
+    if (c === 0x60 /* ` */) {
+      const end = src.indexOf('`', i + 1);
+      i = end < 0 ? n : end + 1;
+      continue;
+    }
+    if (c === 0x22 /* " */ || c === 0x27 /* ' */) {
+      i++;
+      while (i < n) {
+        const e = src.charCodeAt(i);
+        if (e === 0x0a) break;
+        if (e === 0x5c) {
+          i += 2;
+          continue;
+        }
+        i++;
+        if (e === c) break;
+      }
+      continue;
+    }
+    i++;
+  }
+  return out;
+}
+
+const isUnicodeSpace = (ch: string): boolean => /^\s$/u.test(ch);
+
+/** go/ast.ParseDirective + ParseArgs for one `//go:embed` comment; malformed lines yield none. */
+function parseEmbedDirective(lit: string, offset: number, pos: PositionIndex): GoEmbedPattern[] {
+  // "//go:" then the directive name up to the first space.
+  let k = '//go:'.length;
+  while (k < lit.length && !isUnicodeSpace(lit.charAt(k))) k++;
+  if (lit.slice('//go:'.length, k) !== 'embed') return [];
+  const out: GoEmbedPattern[] = [];
+  let rest = lit.slice(k).replace(/\s+$/u, '');
+  let at = offset + k;
+  const skipSpace = (): void => {
+    const t = rest.replace(/^\s+/u, '');
+    at += rest.length - t.length;
+    rest = t;
+  };
+  for (;;) {
+    skipSpace();
+    if (rest === '') break;
+    const start = at;
+    let arg: string;
+    if (rest[0] === '`' || rest[0] === '"') {
+      const len = quotedPrefixLength(rest);
+      if (len === undefined) return [];
+      const unq = unquoteGoString(rest.slice(0, len));
+      if (unq === undefined) return [];
+      arg = unq;
+      rest = rest.slice(len);
+      at += len;
+      if (rest !== '' && !isUnicodeSpace(String.fromCodePoint(rest.codePointAt(0) ?? 0))) return [];
+    } else {
+      let j = 0;
+      while (j < rest.length && !isUnicodeSpace(rest.charAt(j))) j++;
+      arg = rest.slice(0, j);
+      rest = rest.slice(j);
+      at += j;
+    }
+    out.push({ pattern: arg, range: pos.range(start, at) });
+  }
+  return out;
+}

@@ -1,0 +1,93 @@
+/**
+ * The file system as the Go model sees it, injected so callers can serve headers from a stat
+ * cache and tests can drive failures. `nodeGoIO` is the real thing.
+ */
+import { open, readdir, stat } from 'node:fs/promises';
+import type { WorkspacePath } from '../types.js';
+import { fromWorkspacePath } from '../util/fs-paths.js';
+import { leadingCommentsComplete, parseSourceFileHeader, type GoFileHeader } from './header.js';
+
+export interface GoDirEntry {
+  readonly name: string;
+  /** A directory, or a symlink to one. */
+  readonly isDir: boolean;
+  /** A regular file, or a symlink to one. */
+  readonly isFile: boolean;
+  /** The entry itself is a symlink (isDir/isFile then describe its target). */
+  readonly isSymlink: boolean;
+}
+
+export interface GoIO {
+  /** Lists a directory; resolves to undefined when it does not exist or is not a directory. */
+  readdir(dir: WorkspacePath): Promise<readonly GoDirEntry[] | undefined>;
+  /**
+   * Reads a source file's header (`parseSourceFileHeader`). Called for `.go` files whose names
+   * are not `_`/`.`-prefixed, and for other sources (.c, .h, .s, …) not excluded by name.
+   */
+  readHeader(path: WorkspacePath): Promise<GoFileHeader>;
+}
+
+function isMissing(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+/** Reads the real file system under `root` (absolute). */
+export function nodeGoIO(root: string): GoIO {
+  return {
+    async readdir(dir) {
+      const abs = fromWorkspacePath(root, dir);
+      let dirents;
+      try {
+        dirents = await readdir(abs, { withFileTypes: true });
+      } catch (e) {
+        if (isMissing(e)) return undefined;
+        throw e;
+      }
+      return Promise.all(
+        dirents.map(async (d): Promise<GoDirEntry> => {
+          if (!d.isSymbolicLink()) {
+            return { name: d.name, isDir: d.isDirectory(), isFile: d.isFile(), isSymlink: false };
+          }
+          try {
+            const st = await stat(`${abs}/${d.name}`);
+            return { name: d.name, isDir: st.isDirectory(), isFile: st.isFile(), isSymlink: true };
+          } catch {
+            return { name: d.name, isDir: false, isFile: false, isSymlink: true };
+          }
+        }),
+      );
+    },
+    async readHeader(path) {
+      const abs = fromWorkspacePath(root, path);
+      const name = path.slice(path.lastIndexOf('/') + 1);
+      return parseSourceFileHeader(name, await readSourceText(abs, name.endsWith('.go')));
+    },
+  };
+}
+
+const CHUNK = 64 * 1024;
+
+/**
+ * Reads a Go file whole (its `//go:embed` lines may be anywhere), but only as much of another
+ * source file as its leading comments need.
+ */
+async function readSourceText(abs: string, whole: boolean): Promise<string> {
+  const fh = await open(abs, 'r');
+  try {
+    if (whole) return (await fh.readFile()).toString('utf8');
+    const chunks: Buffer[] = [];
+    let pos = 0;
+    for (;;) {
+      const buf = Buffer.alloc(CHUNK);
+      const { bytesRead } = await fh.read(buf, 0, CHUNK, pos);
+      if (bytesRead === 0) break;
+      chunks.push(buf.subarray(0, bytesRead));
+      pos += bytesRead;
+      if (leadingCommentsComplete(Buffer.concat(chunks).toString('utf8'))) break;
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  } finally {
+    await fh.close();
+  }
+}

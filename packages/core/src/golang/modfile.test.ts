@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import { compareGoVersions, compareSemver, isLocalModPath, parseGoMod, parseGoWork, parseVendorModules } from './modfile.js';
+
+describe('parseGoMod', () => {
+  it('reads every directive gob uses, in single and block form', () => {
+    const r = parseGoMod(
+      [
+        '// leading comment',
+        'module "example.com/m" // quoted',
+        '',
+        'go 1.22.3',
+        'toolchain go1.26.8',
+        'godebug default=go1.21',
+        '',
+        'require example.com/a v1.2.3',
+        'require (',
+        '\texample.com/b v0.1.0 // indirect',
+        '\texample.com/c v2.0.0+incompatible // indirect; reason',
+        '\t`example.com/d` v0.0.0-20240101000000-abcdefabcdef',
+        ')',
+        '',
+        'replace example.com/a => ../a',
+        'replace (',
+        '\texample.com/b v0.1.0 => example.com/fork/b v0.1.1',
+        '\texample.com/c => /abs/c',
+        ')',
+        'exclude example.com/a v1.0.0',
+        'retract [v1.0.0, v1.1.0] // broken',
+        'retract (',
+        '\tv0.9.0 // oops',
+        ')',
+        'tool example.com/a/cmd/gen',
+        'ignore ./node_modules',
+      ].join('\n'),
+    );
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const f = r.value;
+    expect(f.module).toBe('example.com/m');
+    expect(f.go).toBe('1.22.3');
+    expect(f.toolchain).toBe('go1.26.8');
+    expect(f.requires).toEqual([
+      { path: 'example.com/a', version: 'v1.2.3', indirect: false },
+      { path: 'example.com/b', version: 'v0.1.0', indirect: true },
+      { path: 'example.com/c', version: 'v2.0.0+incompatible', indirect: true },
+      { path: 'example.com/d', version: 'v0.0.0-20240101000000-abcdefabcdef', indirect: false },
+    ]);
+    expect(f.replaces).toEqual([
+      { oldPath: 'example.com/a', oldVersion: undefined, newPath: '../a', newVersion: undefined, isLocal: true },
+      { oldPath: 'example.com/b', oldVersion: 'v0.1.0', newPath: 'example.com/fork/b', newVersion: 'v0.1.1', isLocal: false },
+      { oldPath: 'example.com/c', oldVersion: undefined, newPath: '/abs/c', newVersion: undefined, isLocal: true },
+    ]);
+    expect(f.excludes).toEqual([{ path: 'example.com/a', version: 'v1.0.0' }]);
+  });
+
+  it('accepts an empty block', () => {
+    const r = parseGoMod('module m\nrequire ()\nreplace (\n)\n');
+    expect(r.ok && r.value.requires).toEqual([]);
+  });
+
+  it('tolerates CRLF line endings', () => {
+    const r = parseGoMod('module m\r\n\r\nrequire (\r\n\tx.org/y v1.0.0\r\n)\r\n');
+    expect(r.ok && r.value.requires).toEqual([{ path: 'x.org/y', version: 'v1.0.0', indirect: false }]);
+  });
+
+  it.each([
+    ['an unknown directive', 'module m\nfrobnicate x\n', 'unknown directive: frobnicate'],
+    ['a require without version', 'module m\nrequire x.org/y\n', 'usage: require'],
+    ['an unterminated block', 'module m\nrequire (\n\tx.org/y v1\n', 'unterminated require block'],
+    ['a module replacement without version', 'module m\nreplace a => b\n', 'must be directory path'],
+    ['an unterminated string', 'module "m\n', 'unterminated quoted string'],
+  ])('reports %s with its position', (_n, text, message) => {
+    const r = parseGoMod(text);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error.message).toContain(message);
+      expect(r.error.range.start.line).toBeGreaterThanOrEqual(1);
+    }
+  });
+});
+
+describe('parseGoWork', () => {
+  it('reads go, toolchain, use (single, block, quoted) and replace', () => {
+    const r = parseGoWork('go 1.23\ntoolchain go1.26.8\n\nuse ./a\nuse (\n\t./b // comment\n\t"./c d"\n)\n\nreplace x.org/y v1.0.0 => ./forks/y\n');
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value).toEqual({
+      go: '1.23',
+      toolchain: 'go1.26.8',
+      use: ['./a', './b', './c d'],
+      replaces: [{ oldPath: 'x.org/y', oldVersion: 'v1.0.0', newPath: './forks/y', newVersion: undefined, isLocal: true }],
+    });
+  });
+
+  it('rejects go.mod directives', () => {
+    expect(parseGoWork('module x\n').ok).toBe(false);
+  });
+});
+
+describe('parseVendorModules', () => {
+  it('reads modules, annotations, replacements and packages', () => {
+    const m = parseVendorModules(
+      [
+        '# example.com/a v1.0.0',
+        '## explicit; go 1.21',
+        'example.com/a',
+        'example.com/a/sub',
+        '# example.com/b v0.2.0 => ../b',
+        '## explicit',
+        'example.com/b',
+        '# example.com/c => example.com/c2 v1.1.0',
+        'example.com/c/x',
+        '# example.com/unused v0.0.1',
+        '',
+      ].join('\n'),
+    );
+    expect(m.modules.map((x) => [x.path, x.version, x.explicit, x.goVersion, x.replacement])).toEqual([
+      ['example.com/a', 'v1.0.0', true, '1.21', undefined],
+      ['example.com/b', 'v0.2.0', true, undefined, { path: '../b', version: undefined }],
+      ['example.com/c', undefined, false, undefined, { path: 'example.com/c2', version: 'v1.1.0' }],
+      ['example.com/unused', 'v0.0.1', false, undefined, undefined],
+    ]);
+    expect(m.packageModule.get('example.com/a/sub')).toBe('example.com/a');
+    expect(m.packageModule.get('example.com/c/x')).toBe('example.com/c');
+  });
+});
+
+describe('versions', () => {
+  it('orders Go versions', () => {
+    expect(compareGoVersions('1.14', '1.13.15')).toBeGreaterThan(0);
+    expect(compareGoVersions('1.22rc1', '1.22.0')).toBeLessThan(0);
+    expect(compareGoVersions('1.21', '1.21.0')).toBe(0);
+  });
+
+  it('orders semantic versions, pre-releases and pseudo-versions', () => {
+    expect(compareSemver('v1.10.0', 'v1.9.9')).toBeGreaterThan(0);
+    expect(compareSemver('v1.0.0-rc.1', 'v1.0.0')).toBeLessThan(0);
+    expect(compareSemver('v0.0.0-20240102-abc', 'v0.0.0-20240101-abc')).toBeGreaterThan(0);
+    expect(compareSemver('v2.0.0+incompatible', 'v2.0.0')).toBe(0);
+  });
+
+  it('recognises local paths', () => {
+    expect(isLocalModPath('./x')).toBe(true);
+    expect(isLocalModPath('../x')).toBe(true);
+    expect(isLocalModPath('/x')).toBe(true);
+    expect(isLocalModPath('example.com/x')).toBe(false);
+  });
+});

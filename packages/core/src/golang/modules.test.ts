@@ -1,0 +1,190 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadModules, modFlagFromGoFlags, type ModuleSet } from './modules.js';
+import { writeReplaceModulesLayout, writeTree, writeVendorLayout, writeWorkspaceLayout, type FileTree } from './testing/generate-layouts.js';
+
+const tmpDirs: string[] = [];
+afterAll(async () => {
+  await Promise.all(tmpDirs.map((d) => rm(d, { recursive: true, force: true })));
+});
+
+async function tmp(): Promise<string> {
+  const d = await mkdtemp(path.join(os.tmpdir(), 'gob-modules-'));
+  tmpDirs.push(d);
+  return d;
+}
+
+async function load(root: string, opts?: Parameters<typeof loadModules>[1]): Promise<ModuleSet> {
+  const r = await loadModules(root, opts);
+  if (!r.ok) throw new Error(JSON.stringify(r.error));
+  return r.value;
+}
+
+async function tree(files: FileTree): Promise<string> {
+  const root = await tmp();
+  await writeTree(root, files);
+  return root;
+}
+
+describe('workspace mode (go.work)', () => {
+  it('uses the go.work modules and resolves imports across them', async () => {
+    const root = await tmp();
+    await writeWorkspaceLayout(root);
+    const set = await load(root);
+    expect(set.mode).toBe('workspace');
+    expect(set.modules.map((m) => [m.dir, m.path, m.role])).toEqual([
+      ['libs/common', 'example.com/common', 'workspace'],
+      ['services/api', 'example.com/api', 'workspace'],
+      ['services/worker', 'example.com/worker', 'workspace'],
+      ['third_party/legacy', 'example.com/legacy', 'replacement'],
+      ['third_party/thirdparty', 'example.com/thirdparty', 'replacement'],
+      ['tools/gen', 'acmetools', 'workspace'],
+    ]);
+    const api = set.moduleForDir('services/api/web/static');
+    expect(api?.path).toBe('example.com/api');
+    expect(set.moduleForDir('unused')).toBeUndefined();
+    expect(set.moduleForDir('')).toBeUndefined();
+
+    const r = (p: string) => set.resolveImport(p, api);
+    expect(r('fmt')).toEqual({ kind: 'std' });
+    expect(r('net/http/httptest')).toEqual({ kind: 'std' });
+    expect(r('example.com/common/platform')).toMatchObject({ kind: 'local', dir: 'libs/common/platform' });
+    expect(r('example.com/common')).toMatchObject({ kind: 'local', dir: 'libs/common' });
+    expect(r('acmetools/internal/gen')).toMatchObject({ kind: 'local', dir: 'tools/gen/internal/gen' });
+    expect(r('example.com/thirdparty/tp')).toMatchObject({ kind: 'local', dir: 'third_party/thirdparty/tp', module: { role: 'replacement' } });
+    expect(r('example.com/legacy/old')).toMatchObject({ kind: 'local', dir: 'third_party/legacy/old' });
+    expect(r('golang.org/x/net/http2')).toMatchObject({ kind: 'unresolved', code: 'no-required-module' });
+    expect(r('./rel')).toMatchObject({ kind: 'unresolved', code: 'relative-import' });
+
+    expect(set.stateFiles([])).toEqual([
+      'go.work',
+      'libs/common/go.mod',
+      'services/api/go.mod',
+      'services/worker/go.mod',
+      'tools/gen/go.mod',
+    ]);
+  });
+
+  it('ignores go.work when GOWORK=off and finds every go.mod instead', async () => {
+    const root = await tmp();
+    await writeWorkspaceLayout(root);
+    const set = await load(root, { goWork: 'off' });
+    expect(set.mode).toBe('modules');
+    expect(set.modules.filter((m) => m.role === 'main').map((m) => m.dir)).toEqual([
+      'libs/common',
+      'services/api',
+      'services/api/web/static/nested',
+      'services/worker',
+      'third_party/legacy',
+      'third_party/thirdparty',
+      'tools/gen',
+      'unused',
+    ]);
+    // Without the workspace, api has no requirement on common.
+    expect(set.resolveImport('example.com/common/platform', set.moduleForDir('services/api'))).toMatchObject({ kind: 'unresolved', code: 'no-required-module' });
+  });
+
+  it('fails on a go.work that uses a directory without go.mod', async () => {
+    const root = await tree({ 'go.work': 'go 1.22\n\nuse ./missing\n' });
+    const r = await loadModules(root);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error[0]).toMatchObject({ code: 'missing-go-mod' });
+  });
+});
+
+describe('independent modules (no go.work)', () => {
+  it('applies only the main module’s replacements', async () => {
+    const root = await tmp();
+    await writeReplaceModulesLayout(root);
+    const set = await load(root, { goWork: 'off' });
+    expect(set.modules.map((m) => `${m.dir}:${m.role}`)).toEqual(['_forks/forked:replacement', 'libx:main', 'liby:main', 'svc-a:main', 'svc-b:main']);
+    const svcA = set.moduleForDir('svc-a/cmd/a');
+    const svcB = set.moduleForDir('svc-b');
+    expect(set.resolveImport('example.com/libx/x', svcA)).toMatchObject({ kind: 'local', dir: 'libx/x' });
+    expect(set.resolveImport('example.com/liby/y', svcA)).toMatchObject({ kind: 'local', dir: 'liby/y' });
+    expect(set.resolveImport('example.com/forked', svcB)).toMatchObject({ kind: 'local', dir: '_forks/forked', module: { role: 'replacement' } });
+    // svc-a does not require or replace forked.
+    expect(set.resolveImport('example.com/forked', svcA)).toMatchObject({ kind: 'unresolved' });
+    expect(set.stateFiles([svcA, set.moduleForDir('libx')].filter((m) => m !== undefined))).toEqual(['libx/go.mod', 'svc-a/go.mod']);
+  });
+
+  it('resolves required modules to external modules, longest path first, with replacements', async () => {
+    const root = await tree({
+      'go.mod': [
+        'module example.com/m',
+        'go 1.22',
+        'require (',
+        '\texample.com/ext v1.2.3',
+        '\texample.com/ext/sub v0.4.0',
+        '\texample.com/old v1.0.0',
+        '\texample.com/gone v1.0.0',
+        ')',
+        'replace example.com/old v1.0.0 => example.com/new v1.1.0',
+        'replace example.com/gone => ../../outside',
+        '',
+      ].join('\n'),
+      'go.sum': 'x\n',
+    });
+    const set = await load(root);
+    const m = set.moduleForDir('');
+    expect(m?.goSumFile).toBe('go.sum');
+    expect(set.resolveImport('example.com/ext/pkg', m)).toEqual({ kind: 'external', modulePath: 'example.com/ext', version: 'v1.2.3', replacement: undefined });
+    expect(set.resolveImport('example.com/ext/sub/x', m)).toMatchObject({ kind: 'external', modulePath: 'example.com/ext/sub', version: 'v0.4.0' });
+    expect(set.resolveImport('example.com/old/p', m)).toMatchObject({ kind: 'external', modulePath: 'example.com/old', replacement: { path: 'example.com/new', version: 'v1.1.0' } });
+    expect(set.resolveImport('example.com/gone/p', m)).toMatchObject({ kind: 'unresolved', code: 'replace-outside-workspace' });
+    expect(set.resolveImport('example.com/m/internal/x', m)).toMatchObject({ kind: 'local', dir: 'internal/x' });
+    expect(set.stateFiles(m === undefined ? [] : [m])).toEqual(['go.mod', 'go.sum']);
+  });
+
+  it('reports a malformed go.mod with its location', async () => {
+    const root = await tree({ 'a/go.mod': 'module a\n\nrequire broken\n' });
+    const r = await loadModules(root);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error[0]).toMatchObject({ code: 'bad-go-mod', location: { file: 'a/go.mod', range: { start: { line: 3 } } } });
+  });
+
+  it('skips vendor, testdata, node_modules, gob-out, hidden and _ directories', async () => {
+    const root = await tree({
+      'go.mod': 'module m\n',
+      'vendor/x/go.mod': 'module x\n',
+      'testdata/y/go.mod': 'module y\n',
+      'node_modules/z/go.mod': 'module z\n',
+      'gob-out/w/go.mod': 'module w\n',
+      '.git/v/go.mod': 'module v\n',
+      '_old/u/go.mod': 'module u\n',
+      'ok/go.mod': 'module ok\n',
+    });
+    expect((await load(root)).modules.map((m) => m.path)).toEqual(['m', 'ok']);
+    expect((await load(root, { ignoreDir: (d) => d === 'ok' })).modules.map((m) => m.path)).toEqual(['m']);
+  });
+});
+
+describe('vendoring', () => {
+  it('sends imports outside the main module into vendor/', async () => {
+    const root = await tmp();
+    await writeVendorLayout(root);
+    const set = await load(root, { goWork: 'off' });
+    const m = set.moduleForDir('cmd/vend');
+    expect(m?.vendored).toBe(true);
+    expect(set.resolveImport('example.com/fake/sub', m)).toEqual({ kind: 'vendor', dir: 'vendor/example.com/fake/sub', modulePath: 'example.com/fake', version: 'v1.0.0' });
+    expect(set.resolveImport('golang.org/x/text/width', m)).toMatchObject({ kind: 'vendor', dir: 'vendor/golang.org/x/text/width', modulePath: 'golang.org/x/text' });
+    expect(set.resolveImport('example.com/vend/internal/own', m)).toMatchObject({ kind: 'local', dir: 'internal/own' });
+    expect(set.resolveImport('strings', m)).toEqual({ kind: 'std' });
+    expect(set.stateFiles(m === undefined ? [] : [m])).toEqual(['go.mod', 'vendor/modules.txt']);
+  });
+
+  it('does not vendor with -mod=mod, or for go < 1.14 unless -mod=vendor', async () => {
+    const root = await tmp();
+    await writeVendorLayout(root);
+    const set = await load(root, { goWork: 'off', mod: modFlagFromGoFlags('-buildvcs=false -mod=mod') });
+    const m = set.moduleForDir('cmd/vend');
+    expect(m?.vendored).toBe(false);
+    expect(set.resolveImport('example.com/fake/sub', m)).toMatchObject({ kind: 'external', modulePath: 'example.com/fake', version: 'v1.0.0' });
+
+    const old = await tree({ 'go.mod': 'module o\n\ngo 1.13\n', 'vendor/modules.txt': '' });
+    expect((await load(old)).modules[0]?.vendored).toBe(false);
+    expect((await load(old, { mod: 'vendor' })).modules[0]?.vendored).toBe(true);
+  });
+});

@@ -1,0 +1,574 @@
+/**
+ * The module layer of the Go model: which Go modules make up the workspace and where an import
+ * path leads — a workspace directory, a vendored directory, an external module or the standard
+ * library.
+ *
+ * Two modes, like the go command:
+ * - **workspace** — a go.work at the root (and GOWORK not `off`): the `use`d modules build
+ *   together; replacements from every go.mod apply, go.work's own override them.
+ * - **modules** — no go.work: every go.mod under the root is an independent main module. Only
+ *   the main module's `replace` directives count for a build (a dependency's are ignored), so
+ *   resolution takes the main module of the build as context.
+ *
+ * A `replace` pointing at a directory inside the workspace root makes that directory a local
+ * module: its packages are workspace inputs like any other. Vendoring (vendor/modules.txt, go ≥
+ * 1.14, or `-mod=vendor`) sends every import outside the main module(s) into vendor/.
+ *
+ * What this does not do: minimal version selection over the module cache. External module
+ * versions are the ones written in the go.mod files (the highest, across workspace modules),
+ * which is what a tidy go.mod (go ≥ 1.17) holds.
+ */
+import { readFile as fsReadFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import type { Diagnostic } from '../diagnostics.js';
+import type { WorkspacePath } from '../types.js';
+import { fromWorkspacePath, joinWorkspacePath, toWorkspacePath } from '../util/fs-paths.js';
+import { err, ok, type Result } from '../util/result.js';
+import { compareGoStrings } from './go-strings.js';
+import { nodeGoIO, type GoDirEntry } from './io.js';
+import {
+  compareGoVersions,
+  compareSemver,
+  parseGoMod,
+  parseGoWork,
+  parseVendorModules,
+  type GoModFile,
+  type GoWorkFile,
+  type ModReplace,
+  type ModRequire,
+  type VendorManifest,
+} from './modfile.js';
+
+export interface GoModule {
+  /** Workspace-relative directory holding the go.mod. */
+  readonly dir: WorkspacePath;
+  /** The module path (for a replacement target: the path it replaces). */
+  readonly path: string;
+  readonly goModFile: WorkspacePath;
+  readonly goSumFile?: WorkspacePath | undefined;
+  readonly goVersion?: string | undefined;
+  readonly toolchain?: string | undefined;
+  readonly requires: readonly ModRequire[];
+  readonly replaces: readonly ModReplace[];
+  /** Imports outside the main module(s) resolve into this module's vendor/ directory. */
+  readonly vendored: boolean;
+  readonly vendorModulesFile?: WorkspacePath | undefined;
+  readonly vendor?: VendorManifest | undefined;
+  /**
+   * `workspace`: used by go.work; `main`: an independent module (no go.work); `replacement`: a
+   * directory reached only through a local `replace`.
+   */
+  readonly role: 'workspace' | 'main' | 'replacement';
+}
+
+export type ImportResolution =
+  | { readonly kind: 'std' }
+  | { readonly kind: 'local'; readonly dir: WorkspacePath; readonly module: GoModule }
+  | {
+      readonly kind: 'vendor';
+      readonly dir: WorkspacePath;
+      readonly modulePath?: string | undefined;
+      readonly version?: string | undefined;
+    }
+  | {
+      readonly kind: 'external';
+      readonly modulePath: string;
+      readonly version?: string | undefined;
+      readonly replacement?: { readonly path: string; readonly version?: string | undefined } | undefined;
+    }
+  | { readonly kind: 'unresolved'; readonly code: UnresolvedCode; readonly reason: string };
+
+export type UnresolvedCode =
+  | 'relative-import'
+  | 'no-required-module'
+  | 'replace-outside-workspace'
+  | 'bad-replacement'
+  | 'no-main-module';
+
+export type GoWorkMode = 'auto' | 'off';
+/** The `-mod` flag: undefined means the go command's default for the layout. */
+export type ModFlag = 'vendor' | 'mod' | 'readonly' | undefined;
+
+export interface ModuleSet {
+  /** Absolute workspace root. */
+  readonly root: string;
+  readonly mode: 'workspace' | 'modules';
+  readonly workFile?: WorkspacePath | undefined;
+  readonly workSumFile?: WorkspacePath | undefined;
+  readonly work?: GoWorkFile | undefined;
+  /** Workspace mode with a vendor/ directory beside go.work. */
+  readonly workVendor?: { readonly dir: WorkspacePath; readonly modulesFile?: WorkspacePath | undefined; readonly manifest: VendorManifest } | undefined;
+  /** Main/workspace modules and local replacement targets, sorted by dir. */
+  readonly modules: readonly GoModule[];
+  /** The module whose directory most closely encloses `dir` (workspace-relative), if any. */
+  moduleForDir(dir: WorkspacePath): GoModule | undefined;
+  /**
+   * Resolves an import path. `fromModule` is the main module of the build in `modules` mode (the
+   * module whose go.mod decides requirements and replacements); it is ignored in workspace mode.
+   */
+  resolveImport(importPath: string, fromModule: GoModule | undefined): ImportResolution;
+  /**
+   * The module-state files that belong in an action key for a build whose packages come from
+   * `modules` (existing files only, sorted): go.work, go.work.sum, each module's go.mod and
+   * go.sum and vendor/modules.txt. In workspace mode every workspace module counts, since
+   * together they decide the build list.
+   */
+  stateFiles(modules: Iterable<GoModule>): WorkspacePath[];
+}
+
+export interface ModulesIO {
+  /** File contents, or undefined when the file does not exist. */
+  readFile(path: WorkspacePath): Promise<string | undefined>;
+  readdir(dir: WorkspacePath): Promise<readonly GoDirEntry[] | undefined>;
+}
+
+export interface LoadModulesOptions {
+  readonly goWork?: GoWorkMode | undefined;
+  readonly mod?: ModFlag;
+  readonly io?: ModulesIO | undefined;
+  /** Directories (workspace-relative) not to search for go.mod files, e.g. gob.yaml `ignore`. */
+  readonly ignoreDir?: ((dir: WorkspacePath) => boolean) | undefined;
+}
+
+/** Directories never searched for go.mod files. */
+export function isSkippedModuleSearchDir(name: string): boolean {
+  return (
+    name === 'vendor' ||
+    name === 'testdata' ||
+    name === 'node_modules' ||
+    name === 'gob-out' ||
+    name.startsWith('.') ||
+    name.startsWith('_')
+  );
+}
+
+/** The `-mod` value in a GOFLAGS string, if any. */
+export function modFlagFromGoFlags(goflags: string | undefined): ModFlag {
+  for (const f of (goflags ?? '').split(/\s+/)) {
+    const m = /^--?mod=(vendor|mod|readonly)$/.exec(f);
+    if (m !== null) return m[1] as ModFlag;
+  }
+  return undefined;
+}
+
+function nodeModulesIO(root: string): ModulesIO {
+  const goIO = nodeGoIO(root);
+  return {
+    async readFile(p) {
+      try {
+        return await fsReadFile(fromWorkspacePath(root, p), 'utf8');
+      } catch (e) {
+        const code = (e as { code?: unknown } | null)?.code;
+        if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return undefined;
+        throw e;
+      }
+    },
+    readdir: (d) => goIO.readdir(d),
+  };
+}
+
+/**
+ * Loads the modules of the workspace rooted at `root` (absolute). Malformed go.work/go.mod files
+ * fail the load with diagnostics pointing at the text.
+ */
+export async function loadModules(root: string, opts: LoadModulesOptions = {}): Promise<Result<ModuleSet, Diagnostic[]>> {
+  const io = opts.io ?? nodeModulesIO(root);
+  const diagnostics: Diagnostic[] = [];
+  const workText = opts.goWork === 'off' ? undefined : await io.readFile('go.work');
+
+  let mode: ModuleSet['mode'] = 'modules';
+  let work: GoWorkFile | undefined;
+  let moduleDirs: WorkspacePath[];
+  if (workText !== undefined) {
+    const parsed = parseGoWork(workText);
+    if (!parsed.ok) {
+      return failure([{ severity: 'error', code: 'bad-go-work', message: parsed.error.message, location: { file: 'go.work', range: parsed.error.range } }]);
+    }
+    mode = 'workspace';
+    work = parsed.value;
+    moduleDirs = [];
+    for (const u of work.use) {
+      const d = localDirToWorkspace(root, '', u);
+      if (d === undefined) {
+        diagnostics.push({ severity: 'error', code: 'use-outside-workspace', message: `go.work uses ${u}, which is outside the workspace root`, location: { file: 'go.work' } });
+        continue;
+      }
+      moduleDirs.push(d);
+    }
+  } else {
+    moduleDirs = await findGoModDirs(io, opts.ignoreDir);
+  }
+
+  const role: GoModule['role'] = mode === 'workspace' ? 'workspace' : 'main';
+  const loaded = await Promise.all(moduleDirs.map((d) => readModule(io, d, role, opts.mod, mode)));
+  const modules: GoModule[] = [];
+  for (const [i, r] of loaded.entries()) {
+    if (r.ok) {
+      modules.push(r.value);
+    } else {
+      const d = moduleDirs[i] ?? '';
+      diagnostics.push({ ...r.error, location: r.error.location ?? { file: d === '' ? 'go.work' : joinWorkspacePath(d, 'go.mod') } });
+    }
+  }
+  if (mode === 'workspace') {
+    const byPath = new Map<string, GoModule>();
+    for (const m of modules) {
+      const other = byPath.get(m.path);
+      if (other !== undefined) {
+        diagnostics.push({ severity: 'error', code: 'duplicate-module', message: `module ${m.path} appears multiple times in workspace: ${other.dir || '.'} and ${m.dir || '.'}`, location: { file: 'go.work' } });
+      }
+      byPath.set(m.path, m);
+    }
+  }
+  if (diagnostics.some((d) => d.severity === 'error')) return failure(diagnostics);
+
+  // Local replacement targets become modules too (their files are workspace inputs).
+  const byDir = new Map(modules.map((m) => [m.dir, m]));
+  const replacementOf = new Map<string, GoModule | ReplacementProblem>();
+  const replaceSources: { fromDir: WorkspacePath; r: ModReplace }[] = [];
+  for (const m of modules) for (const r of m.replaces) if (r.isLocal) replaceSources.push({ fromDir: m.dir, r });
+  for (const r of work?.replaces ?? []) if (r.isLocal) replaceSources.push({ fromDir: '', r });
+  await Promise.all(
+    replaceSources.map(async ({ fromDir, r }) => {
+      const key = replacementKey(fromDir, r);
+      if (replacementOf.has(key)) return;
+      const dir = localDirToWorkspace(root, fromDir, r.newPath);
+      if (dir === undefined) {
+        replacementOf.set(key, { code: 'replace-outside-workspace', reason: `${r.oldPath} is replaced by ${r.newPath}, which is outside the workspace root; gob cannot track its files` });
+        return;
+      }
+      const existing = byDir.get(dir);
+      if (existing?.path === r.oldPath) {
+        replacementOf.set(key, existing);
+        return;
+      }
+      const m = await readModule(io, dir, 'replacement', 'mod', 'modules', r.oldPath);
+      if (!m.ok) {
+        replacementOf.set(key, { code: 'bad-replacement', reason: `${r.oldPath} is replaced by ${r.newPath}: ${m.error.message}` });
+        return;
+      }
+      replacementOf.set(key, m.value);
+    }),
+  );
+
+  const workVendor = mode === 'workspace' && work !== undefined ? await readWorkVendor(io, work, opts.mod) : undefined;
+  const workSum = mode === 'workspace' && (await io.readFile('go.work.sum')) !== undefined ? 'go.work.sum' : undefined;
+  return ok(
+    buildModuleSet({
+      root,
+      mode,
+      work,
+      workSumFile: workSum,
+      workVendor,
+      modules,
+      replacementOf,
+    }),
+  );
+}
+
+interface ReplacementProblem {
+  readonly code: 'replace-outside-workspace' | 'bad-replacement';
+  readonly reason: string;
+}
+
+function replacementKey(fromDir: WorkspacePath, r: ModReplace): string {
+  return `${fromDir}\0${r.oldPath}\0${r.newPath}`;
+}
+
+function failure(diagnostics: Diagnostic[]): Result<never, Diagnostic[]> {
+  return err(diagnostics);
+}
+
+/** Resolves a go.mod/go.work directory path against `fromDir`; undefined when outside the root. */
+function localDirToWorkspace(root: string, fromDir: WorkspacePath, p: string): WorkspacePath | undefined {
+  const posix = p.replace(/\\/g, '/');
+  const abs = path.isAbsolute(p) ? path.resolve(p) : path.resolve(fromWorkspacePath(root, fromDir), ...posix.split('/'));
+  const rel = toWorkspacePath(root, abs);
+  if (rel === '..' || rel.startsWith('../') || path.isAbsolute(rel)) return undefined;
+  return rel;
+}
+
+async function findGoModDirs(io: ModulesIO, ignoreDir: ((dir: WorkspacePath) => boolean) | undefined): Promise<WorkspacePath[]> {
+  const found: WorkspacePath[] = [];
+  const walk = async (dir: WorkspacePath): Promise<void> => {
+    const entries = await io.readdir(dir);
+    if (entries === undefined) return;
+    if (entries.some((e) => e.name === 'go.mod' && e.isFile)) found.push(dir);
+    await Promise.all(
+      entries
+        .filter((e) => e.isDir && !e.isSymlink && !isSkippedModuleSearchDir(e.name))
+        .map((e) => joinWorkspacePath(dir, e.name))
+        .filter((d) => ignoreDir?.(d) !== true)
+        .map((d) => walk(d)),
+    );
+  };
+  await walk('');
+  return found.sort(compareGoStrings);
+}
+
+async function readModule(
+  io: ModulesIO,
+  dir: WorkspacePath,
+  role: GoModule['role'],
+  mod: ModFlag,
+  mode: ModuleSet['mode'],
+  replacedPath?: string,
+): Promise<Result<GoModule, Diagnostic>> {
+  const goModFile = joinWorkspacePath(dir, 'go.mod');
+  const text = await io.readFile(goModFile);
+  if (text === undefined) {
+    return err({ severity: 'error', code: 'missing-go-mod', message: `no go.mod file in ${dir === '' ? '.' : dir}` });
+  }
+  const parsed = parseGoMod(text);
+  if (!parsed.ok) {
+    return err({ severity: 'error', code: 'bad-go-mod', message: parsed.error.message, location: { file: goModFile, range: parsed.error.range } });
+  }
+  const f: GoModFile = parsed.value;
+  const modulePath = replacedPath ?? f.module;
+  if (replacedPath !== undefined && f.module !== replacedPath) {
+    return err({
+      severity: 'error',
+      code: 'bad-go-mod',
+      message: `module declares its path as ${f.module ?? '(none)'} but was required as ${replacedPath}`,
+      location: { file: goModFile },
+    });
+  }
+  if (modulePath === undefined) {
+    return err({ severity: 'error', code: 'bad-go-mod', message: 'no module declaration in go.mod', location: { file: goModFile } });
+  }
+  const entries = (await io.readdir(dir)) ?? [];
+  const has = (name: string, isDir = false) => entries.some((e) => e.name === name && (isDir ? e.isDir : e.isFile));
+  let vendored = false;
+  let vendor: VendorManifest | undefined;
+  let vendorModulesFile: WorkspacePath | undefined;
+  if (mode === 'modules' && role === 'main' && has('vendor', true)) {
+    const goVersion = f.go ?? '1.11';
+    vendored = mod === 'vendor' || (mod === undefined && compareGoVersions(goVersion, '1.14') >= 0);
+    const file = joinWorkspacePath(dir, 'vendor/modules.txt');
+    const txt = await io.readFile(file);
+    if (txt !== undefined) {
+      vendorModulesFile = file;
+      vendor = parseVendorModules(txt);
+    }
+  } else if (mode === 'modules' && role === 'main' && mod === 'vendor') {
+    vendored = true;
+  }
+  return ok({
+    dir,
+    path: modulePath,
+    goModFile,
+    goSumFile: has('go.sum') ? joinWorkspacePath(dir, 'go.sum') : undefined,
+    goVersion: f.go,
+    toolchain: f.toolchain,
+    requires: f.requires,
+    replaces: f.replaces,
+    vendored,
+    vendorModulesFile,
+    vendor,
+    role,
+  });
+}
+
+async function readWorkVendor(io: ModulesIO, work: GoWorkFile, mod: ModFlag): Promise<ModuleSet['workVendor']> {
+  const entries = (await io.readdir('')) ?? [];
+  const hasVendor = entries.some((e) => e.name === 'vendor' && e.isDir);
+  const on = mod === 'vendor' || (mod === undefined && hasVendor && compareGoVersions(work.go ?? '1.18', '1.22') >= 0);
+  if (!on) return undefined;
+  const txt = await io.readFile('vendor/modules.txt');
+  return {
+    dir: 'vendor',
+    modulesFile: txt === undefined ? undefined : 'vendor/modules.txt',
+    manifest: parseVendorModules(txt ?? ''),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface Candidate {
+  readonly path: string;
+  readonly local?: GoModule | undefined;
+  readonly problem?: ReplacementProblem | undefined;
+  readonly version?: string | undefined;
+  readonly replacement?: { readonly path: string; readonly version?: string | undefined } | undefined;
+}
+
+/** Everything that decides resolution for one build: a main module, or the whole workspace. */
+interface ResolutionContext {
+  /** Candidates sorted by path length, longest first. */
+  readonly candidates: readonly Candidate[];
+  readonly mainPaths: ReadonlySet<string>;
+  readonly vendor?: { readonly dir: WorkspacePath; readonly manifest?: VendorManifest | undefined } | undefined;
+  /** Go < 1.17 modules have unpruned graphs: a dependency may be required only transitively. */
+  readonly lenient: boolean;
+}
+
+function isUnder(importPath: string, modulePath: string): boolean {
+  return importPath === modulePath || importPath.startsWith(`${modulePath}/`);
+}
+
+function buildModuleSet(init: {
+  root: string;
+  mode: ModuleSet['mode'];
+  work: GoWorkFile | undefined;
+  workSumFile: WorkspacePath | undefined;
+  workVendor: ModuleSet['workVendor'];
+  modules: GoModule[];
+  replacementOf: Map<string, GoModule | ReplacementProblem>;
+}): ModuleSet {
+  const { root, mode, work, modules, replacementOf } = init;
+  const mains = [...modules].sort((a, b) => compareGoStrings(a.dir, b.dir));
+
+  const makeContext = (mainMods: readonly GoModule[], sources: { fromDir: WorkspacePath; replaces: readonly ModReplace[] }[]): ResolutionContext => {
+    const mainPaths = new Set(mainMods.map((m) => m.path));
+    // Selected versions: the highest requirement across the main modules.
+    const required = new Map<string, string>();
+    for (const m of mainMods) {
+      for (const r of m.requires) {
+        const cur = required.get(r.path);
+        if (cur === undefined || compareSemver(r.version, cur) > 0) required.set(r.path, r.version);
+      }
+    }
+    // Later sources override earlier ones (go.work comes last).
+    const replaced = new Map<string, { fromDir: WorkspacePath; r: ModReplace }>();
+    for (const s of sources) {
+      for (const r of s.replaces) {
+        const version = required.get(r.oldPath);
+        if (r.oldVersion !== undefined && r.oldVersion !== version) continue;
+        replaced.set(r.oldPath, { fromDir: s.fromDir, r });
+      }
+    }
+    const candidates: Candidate[] = mainMods.map((m) => ({ path: m.path, local: m }));
+    for (const [modPath, version] of required) {
+      if (mainPaths.has(modPath)) continue;
+      const rep = replaced.get(modPath);
+      if (rep === undefined) {
+        candidates.push({ path: modPath, version });
+      } else if (rep.r.isLocal) {
+        const target = replacementOf.get(replacementKey(rep.fromDir, rep.r));
+        if (target !== undefined && 'dir' in target) candidates.push({ path: modPath, version, local: target });
+        else candidates.push({ path: modPath, version, problem: target ?? { code: 'bad-replacement', reason: `cannot resolve replacement ${rep.r.newPath}` } });
+      } else {
+        candidates.push({ path: modPath, version, replacement: { path: rep.r.newPath, version: rep.r.newVersion } });
+      }
+    }
+    candidates.sort((a, b) => b.path.length - a.path.length);
+    const lenient = mainMods.some((m) => compareGoVersions(m.goVersion ?? '1.16', '1.17') < 0);
+    let vendor: ResolutionContext['vendor'];
+    if (mode === 'workspace') {
+      if (init.workVendor !== undefined) vendor = { dir: init.workVendor.dir, manifest: init.workVendor.manifest };
+    } else {
+      const main = mainMods[0];
+      if (main?.vendored === true) vendor = { dir: joinWorkspacePath(main.dir, 'vendor'), manifest: main.vendor };
+    }
+    return { candidates, mainPaths, vendor, lenient };
+  };
+
+  let workspaceContext: ResolutionContext | undefined;
+  const contexts = new Map<GoModule, ResolutionContext>();
+  const contextFor = (from: GoModule | undefined): ResolutionContext | undefined => {
+    if (mode === 'workspace') {
+      workspaceContext ??= makeContext(mains, [
+        ...mains.map((m) => ({ fromDir: m.dir, replaces: m.replaces })),
+        { fromDir: '', replaces: work?.replaces ?? [] },
+      ]);
+      return workspaceContext;
+    }
+    if (from === undefined) return undefined;
+    let c = contexts.get(from);
+    if (c === undefined) {
+      c = makeContext([from], [{ fromDir: from.dir, replaces: from.replaces }]);
+      contexts.set(from, c);
+    }
+    return c;
+  };
+
+  const replacementModules = [...replacementOf.values()].filter((v): v is GoModule => 'dir' in v && v.role === 'replacement');
+  const all = [...mains];
+  for (const r of replacementModules) if (!all.some((m) => m.dir === r.dir && m.path === r.path)) all.push(r);
+  all.sort((a, b) => compareGoStrings(a.dir, b.dir) || compareGoStrings(a.path, b.path));
+  // moduleForDir prefers main/workspace modules at a directory over replacement records of it.
+  const byDir = new Map<WorkspacePath, GoModule>();
+  for (const m of all) {
+    const cur = byDir.get(m.dir);
+    if (cur === undefined || (cur.role === 'replacement' && m.role !== 'replacement')) byDir.set(m.dir, m);
+  }
+
+  const moduleForDir = (dir: WorkspacePath): GoModule | undefined => {
+    let d: string | undefined = dir;
+    while (d !== undefined) {
+      const m = byDir.get(d);
+      if (m !== undefined) return m;
+      if (d === '') break;
+      const i = d.lastIndexOf('/');
+      d = i < 0 ? '' : d.slice(0, i);
+    }
+    return undefined;
+  };
+
+  const resolveImport = (importPath: string, fromModule: GoModule | undefined): ImportResolution => {
+    if (importPath === '.' || importPath === '..' || importPath.startsWith('./') || importPath.startsWith('../')) {
+      return { kind: 'unresolved', code: 'relative-import', reason: `relative import "${importPath}" is not supported in module mode` };
+    }
+    const ctx = contextFor(fromModule);
+    if (ctx === undefined) {
+      return { kind: 'unresolved', code: 'no-main-module', reason: `cannot resolve "${importPath}" outside a module` };
+    }
+    const best = ctx.candidates.find((c) => isUnder(importPath, c.path));
+    const firstElem = importPath.split('/')[0] ?? '';
+    // The standard library: a first element without a dot that no local module claims. (Paths
+    // like golang.org/x/net that std vendors have a dot, so they are never std here.)
+    if (!firstElem.includes('.') && best?.local === undefined) return { kind: 'std' };
+    if (best?.local !== undefined && (ctx.mainPaths.has(best.path) || ctx.vendor === undefined)) {
+      const rest = importPath.slice(best.path.length + 1);
+      return { kind: 'local', dir: joinWorkspacePath(best.local.dir, rest), module: best.local };
+    }
+    if (ctx.vendor !== undefined) {
+      const manifest = ctx.vendor.manifest;
+      let modulePath = manifest?.packageModule.get(importPath);
+      modulePath ??= manifest?.modules.map((m) => m.path).filter((p) => isUnder(importPath, p)).sort((a, b) => b.length - a.length)[0];
+      const vm = manifest?.modules.find((m) => m.path === modulePath);
+      return { kind: 'vendor', dir: joinWorkspacePath(ctx.vendor.dir, importPath), modulePath, version: vm?.version };
+    }
+    if (best === undefined) {
+      if (ctx.lenient) return { kind: 'external', modulePath: importPath };
+      return { kind: 'unresolved', code: 'no-required-module', reason: `no required module provides package ${importPath}` };
+    }
+    if (best.problem !== undefined) return { kind: 'unresolved', code: best.problem.code, reason: best.problem.reason };
+    return { kind: 'external', modulePath: best.path, version: best.version, replacement: best.replacement };
+  };
+
+  const stateFiles = (mods: Iterable<GoModule>): WorkspacePath[] => {
+    const files = new Set<WorkspacePath>();
+    const add = (m: GoModule): void => {
+      files.add(m.goModFile);
+      if (m.goSumFile !== undefined) files.add(m.goSumFile);
+      if (m.vendored && m.vendorModulesFile !== undefined) files.add(m.vendorModulesFile);
+    };
+    if (mode === 'workspace') {
+      files.add('go.work');
+      if (init.workSumFile !== undefined) files.add(init.workSumFile);
+      if (init.workVendor?.modulesFile !== undefined) files.add(init.workVendor.modulesFile);
+      for (const m of mains) add(m);
+    }
+    for (const m of mods) add(m);
+    return [...files].sort(compareGoStrings);
+  };
+
+  return {
+    root,
+    mode,
+    workFile: mode === 'workspace' ? 'go.work' : undefined,
+    workSumFile: init.workSumFile,
+    work,
+    workVendor: init.workVendor,
+    modules: all,
+    moduleForDir,
+    resolveImport,
+    stateFiles,
+  };
+}
+
+/** `set.stateFiles(modules)` as a function: the module-state files to hash for a build. */
+export function moduleStateFiles(set: ModuleSet, modules: Iterable<GoModule>): WorkspacePath[] {
+  return set.stateFiles(modules);
+}
