@@ -10,7 +10,7 @@ import type { ActionKey, Label } from './types.js';
 export const EVENT_SCHEMA_VERSION = 1;
 
 export type ActionKind = 'go_binary' | 'go_test';
-export type ActionStatus = 'built' | 'cached' | 'failed' | 'skipped';
+export type ActionStatus = 'built' | 'cached' | 'failed' | 'skipped' | 'would-build';
 export type CacheSource = 'local' | 'remote';
 
 interface ActionRef {
@@ -73,8 +73,6 @@ export interface ActionFinishedEvent extends ActionRef {
   readonly exitCode?: number | undefined;
   /** For failures: a one-line reason; the full compiler output came as `action.output`. */
   readonly error?: string | undefined;
-  /** In a dry run: the action would run (`built` is never reported for a dry run). */
-  readonly wouldBuild?: boolean | undefined;
 }
 
 export interface BuildFinishedEvent {

@@ -1,1 +1,4 @@
-export {};
+export * from './reporter.js';
+export * from './format.js';
+export * from './plain.js';
+export * from './json.js';

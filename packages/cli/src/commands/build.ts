@@ -1,0 +1,100 @@
+import * as os from 'node:os';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { build, type Platform } from '@gob/core';
+import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
+import { makeReporter, reportDiagnostics, stamp, type UiMode } from '../output.js';
+import { interruptSignal } from '../signals.js';
+
+interface BuildFlags {
+  config: string;
+  platform?: Platform[];
+  jobs: number;
+  keepGoing: boolean;
+  cache: boolean;
+  force: boolean;
+  dryRun: boolean;
+  ui: UiMode;
+  events?: string;
+}
+
+export function buildCommand(): Command {
+  return new Command('build')
+    .description('Build go_binary targets, restoring whatever is cached.')
+    .argument('[patterns...]', 'target labels or patterns (default: ... = everything under the current directory)')
+    .option('-c, --config <profile>', 'build profile: default, debug, release, or one from gob.yaml', 'default')
+    .option('--platform <os/arch,...>', 'build for these platforms instead of each target\'s own', parsePlatforms)
+    .option('-j, --jobs <n>', 'actions to run at once', parseJobs, os.availableParallelism())
+    .option('-k, --keep-going', 'keep building other targets after a failure', false)
+    .option('--no-cache', 'do not read the action cache (results are still stored)')
+    .option('--force', 'rebuild everything: skip the action cache and make go rebuild every package (-a)', false)
+    .option('--dry-run', 'plan and hash everything, report what would be built, run no go build', false)
+    .addOption(new Option('--ui <mode>', 'how to show progress').choices(['auto', 'plain', 'json']).default('auto'))
+    .option('--events <file>', 'also write the event stream to FILE as JSON lines')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  gob build //services/payment          build one service and nothing it does not need
+  gob build //...                       build every binary in the workspace
+  gob build                             build everything under the current directory
+  gob build //services/... -c release   release profile (stripped binaries)
+  gob build //... --platform linux/arm64,darwin/arm64
+  gob build //... --dry-run             what would be built, and what is cached
+
+Outputs go to gob-out/bin/<dir>/<name> (other platforms: gob-out/<os>_<arch>/...).
+Exit codes: 0 ok, 1 a build failed, 2 bad usage or configuration, 130 interrupted.`,
+    )
+    .action(async (patterns: string[], flags: BuildFlags) => {
+      process.exitCode = await runBuildCommand(patterns, flags);
+    });
+}
+
+async function runBuildCommand(patterns: string[], flags: BuildFlags): Promise<number> {
+  const reporterFor = (root: string | undefined) =>
+    makeReporter({ ui: flags.ui, eventsFile: flags.events, workspaceRoot: root, showOutputs: true });
+  let reporter: ReturnType<typeof reporterFor> | undefined;
+  const { signal, dispose } = interruptSignal();
+  try {
+    const outcome = await build({
+      cwd: process.cwd(),
+      env: process.env,
+      patterns: patterns.length > 0 ? patterns : ['...'],
+      profile: flags.config,
+      platforms: flags.platform,
+      jobs: flags.jobs,
+      keepGoing: flags.keepGoing,
+      noCache: !flags.cache || flags.force,
+      force: flags.force,
+      dryRun: flags.dryRun,
+      signal,
+      onEvent: (e) => {
+        reporter ??= reporterFor(process.cwd());
+        reporter.onEvent(stamp(e));
+      },
+    });
+    if (outcome.kind === 'invalid') {
+      const root = outcome.workspace?.root;
+      reportDiagnostics(outcome.diagnostics, flags.ui === 'json' || flags.events !== undefined ? (reporter ??= reporterFor(root)) : undefined, root);
+      return EXIT_USAGE;
+    }
+    if (outcome.interrupted) return EXIT_INTERRUPTED;
+    return outcome.ok ? EXIT_OK : EXIT_FAILED;
+  } finally {
+    dispose();
+    await reporter?.close();
+  }
+}
+
+function parseJobs(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
+  return n;
+}
+
+function parsePlatforms(v: string): Platform[] {
+  return v.split(',').map((p) => {
+    const m = /^([a-z0-9]+)\/([a-z0-9]+)$/.exec(p.trim());
+    if (m === null) throw new InvalidArgumentError(`"${p}" is not os/arch (e.g. linux/amd64)`);
+    return { goos: m[1] ?? '', goarch: m[2] ?? '' };
+  });
+}

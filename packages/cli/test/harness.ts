@@ -1,0 +1,91 @@
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { StampedEvent } from '@gob/core';
+
+/**
+ * Runs the real `gob` binary (the built dist) on real directories with the real go, and reads
+ * its JSON event stream. End-to-end tests assert on events, never on timing.
+ */
+
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const GOB_MAIN = path.join(REPO_ROOT, 'packages/cli/dist/main.js');
+export const EXAMPLE = path.join(REPO_ROOT, 'examples/monorepo');
+
+export interface GobRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly events: StampedEvent[];
+}
+
+export interface GobOptions {
+  readonly cwd: string;
+  readonly cacheDir: string;
+  readonly env?: Record<string, string> | undefined;
+  readonly signal?: AbortSignal | undefined;
+  /** Called with the child once it is running (e.g. to send it SIGINT). */
+  readonly onSpawn?: ((child: import('node:child_process').ChildProcess) => void) | undefined;
+}
+
+/** Runs gob with `args`; when args include `--ui=json`, stdout is parsed as events. */
+export function gob(args: readonly string[], opts: GobOptions): Promise<GobRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [GOB_MAIN, ...args], {
+      cwd: opts.cwd,
+      env: { ...process.env, GOB_CACHE_DIR: opts.cacheDir, CI: 'true', ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    opts.onSpawn?.(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const events = args.includes('--ui=json') ? parseEvents(stdout) : [];
+      resolve({ code, stdout, stderr, events });
+    });
+  });
+}
+
+export function parseEvents(text: string): StampedEvent[] {
+  return text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as StampedEvent);
+}
+
+export function finishedBy(events: readonly StampedEvent[]): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const e of events) if (e.type === 'action.finished') m.set(e.label, e.status);
+  return m;
+}
+
+export function buildFinished(events: readonly StampedEvent[]) {
+  const f = events.find((e) => e.type === 'build.finished');
+  if (f?.type !== 'build.finished') throw new Error(`no build.finished event in:\n${JSON.stringify(events, null, 1)}`);
+  return f;
+}
+
+/** Number of `go build` processes gob started. */
+export function goBuildsRun(events: readonly StampedEvent[]): number {
+  return events.filter((e) => e.type === 'action.started').length;
+}
+
+/** Copies a directory tree (without gob-out) into a fresh temp dir and returns its path. */
+export async function tempCopy(src: string, prefix = 'gob-e2e-'): Promise<string> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), prefix));
+  await fs.cp(src, dir, { recursive: true, filter: (p) => !p.split(path.sep).includes('gob-out') });
+  return dir;
+}
+
+export async function tempDir(prefix = 'gob-test-'): Promise<string> {
+  return fs.mkdtemp(path.join(os.tmpdir(), prefix));
+}
+
+export async function appendLine(file: string, line: string): Promise<void> {
+  await fs.appendFile(file, `\n${line}\n`);
+}

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { goBuildFlags, quoteFlagValue, resolveXDefs } from './go-args.js';
+
+const base = { trimpath: true, buildvcs: false, tags: [], gcflags: [], ldflags: [], xDefs: {}, forceRebuild: false };
+
+describe('goBuildFlags', () => {
+  it('has stable defaults', () => {
+    expect(goBuildFlags(base)).toEqual(['-trimpath', '-buildvcs=false']);
+  });
+  it('sorts and dedupes tags', () => {
+    expect(goBuildFlags({ ...base, tags: ['netgo', 'a', 'netgo'] })).toContain('-tags=a,netgo');
+  });
+  it('keeps patterned gcflags separate and joins the rest', () => {
+    expect(goBuildFlags({ ...base, gcflags: ['all=-N -l', '-m'] })).toEqual(['-trimpath', '-buildvcs=false', '-gcflags=all=-N -l', '-gcflags=-m']);
+  });
+  it('puts x_defs into ldflags in name order, quoting values with spaces', () => {
+    const args = goBuildFlags({ ...base, ldflags: ['-s', '-w'], xDefs: { 'main.z': '1', 'main.a': 'two words' } });
+    expect(args.at(-1)).toBe("-ldflags=-s -w -X 'main.a=two words' -X main.z=1");
+  });
+  it('adds -a only when forced', () => {
+    expect(goBuildFlags({ ...base, forceRebuild: true })[0]).toBe('-a');
+  });
+});
+
+describe('quoteFlagValue', () => {
+  it('quotes only when needed', () => {
+    expect(quoteFlagValue('a=b')).toBe('a=b');
+    expect(quoteFlagValue("it's here")).toBe('"it\'s here"');
+  });
+});
+
+describe('resolveXDefs', () => {
+  it('fills placeholders when stamping and drops placeholder values otherwise', () => {
+    const defs = { 'main.version': '{GIT_COMMIT}', 'main.name': 'pay' };
+    expect(resolveXDefs(defs, undefined)).toEqual({ 'main.name': 'pay' });
+    expect(resolveXDefs(defs, { GIT_COMMIT: 'abc' })).toEqual({ 'main.version': 'abc', 'main.name': 'pay' });
+  });
+});

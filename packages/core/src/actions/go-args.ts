@@ -1,0 +1,70 @@
+/**
+ * Turns a target's flags into the exact `go build` argument list. Kept separate from planning
+ * so the rules (how lists are joined, how -X values are quoted) are in one place and tested.
+ */
+
+export interface GoBuildFlags {
+  readonly trimpath: boolean;
+  readonly buildvcs: boolean;
+  readonly tags: readonly string[];
+  readonly gcflags: readonly string[];
+  readonly ldflags: readonly string[];
+  /** `-X` definitions, already resolved (no placeholders left). */
+  readonly xDefs: Readonly<Record<string, string>>;
+  /** `-a`: rebuild every package, ignoring go's own build cache. */
+  readonly forceRebuild: boolean;
+}
+
+/**
+ * Flags for `go build`, without `-o` and the package (the caller adds those). Items of gcflags
+ * with a package pattern (`all=-N -l`) are passed as their own flag; plain items are joined
+ * into one, because go applies only the last matching -gcflags to a package.
+ */
+export function goBuildFlags(f: GoBuildFlags): string[] {
+  const args: string[] = [];
+  if (f.forceRebuild) args.push('-a');
+  if (f.trimpath) args.push('-trimpath');
+  args.push(`-buildvcs=${String(f.buildvcs)}`);
+  const tags = [...new Set(f.tags)].sort();
+  if (tags.length > 0) args.push(`-tags=${tags.join(',')}`);
+  args.push(...perPackageFlag('-gcflags', f.gcflags));
+  const ld = [...f.ldflags];
+  for (const name of Object.keys(f.xDefs).sort()) ld.push('-X', quoteFlagValue(`${name}=${f.xDefs[name] ?? ''}`));
+  args.push(...perPackageFlag('-ldflags', ld));
+  return args;
+}
+
+function perPackageFlag(flag: string, items: readonly string[]): string[] {
+  const patterned = items.filter((i) => /^[^-=\s][^=\s]*=/.test(i));
+  const plain = items.filter((i) => !patterned.includes(i));
+  const out = patterned.map((i) => `${flag}=${i}`);
+  if (plain.length > 0) out.push(`${flag}=${plain.join(' ')}`);
+  return out;
+}
+
+/** Quotes a value for go's flag-list splitting (cmd/internal/quoted) when it needs it. */
+export function quoteFlagValue(v: string): string {
+  if (!/[\s'"]/.test(v)) return v;
+  if (!v.includes("'")) return `'${v}'`;
+  if (!v.includes('"')) return `"${v}"`;
+  throw new Error(`value contains both quote kinds and cannot be passed to go: ${v}`);
+}
+
+/** Fills `{VAR}` placeholders; returns undefined when a value has any and stamping is off. */
+export function resolveXDefs(
+  xDefs: Readonly<Record<string, string>>,
+  stamp: Readonly<Record<string, string>> | undefined,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(xDefs)) {
+    const hasVars = /\{[A-Za-z_][A-Za-z0-9_]*\}/.test(value);
+    if (!hasVars) {
+      out[name] = value;
+    } else if (stamp !== undefined) {
+      out[name] = value.replace(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, k: string) => stamp[k] ?? '');
+    }
+    // Unstamped builds leave placeholder variables at their source default, so that the
+    // commit hash does not change every binary's key (like Bazel without --stamp).
+  }
+  return out;
+}

@@ -1,0 +1,164 @@
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GO_HEADER_DERIVE, goIOFromHasher, loadModules } from '../golang/index.js';
+import { FileHasher } from '../hashing/index.js';
+import { resolvePatterns } from '../labels/index.js';
+import type { Platform } from '../types.js';
+import { loadWorkspace } from '../workspace/index.js';
+import { planBuild } from './plan.js';
+
+/**
+ * Changes one input at a time on a copy of the example monorepo and checks that the action key
+ * of //services/payment changes exactly when an input that can change the binary changes.
+ */
+
+const EXAMPLE = fileURLToPath(new URL('../../../../examples/monorepo', import.meta.url));
+const PAYMENT = '//services/payment:payment';
+let fakeGoDir: string;
+
+interface KeyOptions {
+  readonly label?: string;
+  readonly goBin?: string;
+  readonly platforms?: Platform[];
+  readonly profile?: string;
+}
+
+async function keyOf(root: string, opts: KeyOptions = {}): Promise<string> {
+  const ws = await loadWorkspace({ cwd: root });
+  if (!ws.ok) throw new Error(JSON.stringify(ws.error));
+  const targets = resolvePatterns(ws.value, [opts.label ?? PAYMENT], '');
+  if (!targets.ok) throw new Error(JSON.stringify(targets.error));
+  const modules = await loadModules(root);
+  if (!modules.ok) throw new Error(JSON.stringify(modules.error));
+  const hasher = new FileHasher({ root, derive: GO_HEADER_DERIVE });
+  const plan = await planBuild({
+    workspace: ws.value,
+    targets: targets.value,
+    profile: opts.profile ?? 'default',
+    platforms: opts.platforms,
+    modules: modules.value,
+    hasher,
+    goIO: goIOFromHasher(root, hasher),
+    env: process.env,
+    goBin: opts.goBin,
+  });
+  if (!plan.ok) throw new Error(JSON.stringify(plan.error));
+  const action = plan.value.actions[0];
+  if (action === undefined) throw new Error('no action planned');
+  return action.key;
+}
+
+async function copyExample(): Promise<string> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'gob-key-'));
+  await fs.cp(EXAMPLE, dir, { recursive: true, filter: (p) => !p.includes(`${path.sep}gob-out`) });
+  return dir;
+}
+
+const append = (text: string) => async (root: string, rel: string) => {
+  await fs.appendFile(path.join(root, rel), text);
+};
+
+/** Adds a line under the payment go_binary target (which is not the file's last target). */
+const paymentField = (line: string) => async (root: string) => {
+  const f = path.join(root, 'services/payment/BUILD.yaml');
+  await fs.writeFile(f, (await fs.readFile(f, 'utf8')).replace('kind: go_binary\n', `kind: go_binary\n    ${line}\n`));
+};
+
+let baseline: string;
+beforeAll(async () => {
+  const root = await copyExample();
+  baseline = await keyOf(root);
+  // A go that reports another version but is otherwise the real one.
+  fakeGoDir = await fs.mkdtemp(path.join(os.tmpdir(), 'gob-fakego-'));
+  const realGo = (await import('node:child_process')).execFileSync('sh', ['-c', 'command -v go'], { encoding: 'utf8' }).trim();
+  await fs.writeFile(
+    path.join(fakeGoDir, 'go'),
+    `#!/bin/sh\nif [ "$1" = env ]; then "${realGo}" "$@" | sed 's/"GOVERSION": "go[0-9.]*"/"GOVERSION": "go1.99.0"/'; else exec "${realGo}" "$@"; fi\n`,
+    { mode: 0o755 },
+  );
+  await fs.rm(root, { recursive: true });
+});
+afterAll(async () => {
+  await fs.rm(fakeGoDir, { recursive: true, force: true });
+});
+
+async function keyAfter(change: (root: string) => Promise<void>, opts: KeyOptions = {}): Promise<string> {
+  const root = await copyExample();
+  try {
+    await change(root);
+    return await keyOf(root, opts);
+  } finally {
+    await fs.rm(root, { recursive: true, force: true });
+  }
+}
+
+describe('action key', () => {
+  it('is deterministic across checkouts at different paths', async () => {
+    expect(await keyAfter(async () => undefined)).toBe(baseline);
+  });
+
+  const changes: [string, (root: string) => Promise<void>][] = [
+    ['a source file of the service', (r) => append('\n// edit\n')(r, 'services/payment/main.go')],
+    ['a file of a transitively imported library (httpx → logx)', (r) => append('\n// edit\n')(r, 'libs/logx/logx.go')],
+    ['an embedded file', (r) => append('extra line\n')(r, 'services/payment/templates/receipt.txt')],
+    ['go.sum', (r) => append('example.com/x v1.0.0 h1:AAAA=\n')(r, 'libs/go.sum')],
+    ['go.mod', (r) => append('\n// edit\n')(r, 'services/go.mod')],
+    ['go.work', (r) => append('\n// edit\n')(r, 'go.work')],
+    ['an env var in gob.yaml', (r) => fs.writeFile(path.join(r, 'gob.yaml'), 'version: 1\ngo:\n  env: { CGO_ENABLED: "0", GODEBUG: "x=1" }\n')],
+    ['a tag', paymentField('tags: [netgo]')],
+    ['ldflags', paymentField('ldflags: ["-s"]')],
+    ['the target env', paymentField('env: { GOGC: "50" }')],
+  ];
+  for (const [what, change] of changes) {
+    it(`changes with ${what}`, async () => {
+      expect(await keyAfter(change)).not.toBe(baseline);
+    });
+  }
+
+  it('changes with the toolchain version', async () => {
+    expect(await keyAfter(async () => undefined, { goBin: path.join(fakeGoDir, 'go') })).not.toBe(baseline);
+  });
+
+  it('changes with the platform', async () => {
+    const arm = await keyAfter(async () => undefined, { platforms: [{ goos: 'linux', goarch: 'arm64' }] });
+    expect(arm).not.toBe(baseline);
+    const darwin = await keyAfter(async () => undefined, { platforms: [{ goos: 'darwin', goarch: 'arm64' }] });
+    expect(darwin).not.toBe(arm);
+  });
+
+  it('changes with the profile', async () => {
+    expect(await keyAfter(async () => undefined, { profile: 'release' })).not.toBe(baseline);
+  });
+
+  const nonChanges: [string, (root: string) => Promise<void>][] = [
+    ['a file excluded by build constraints', (r) => append('\n// edit\n')(r, 'libs/money/legacy_ignore.go')],
+    ['an unrelated service', (r) => append('\n// edit\n')(r, 'services/notify/main.go')],
+    ['a _test.go file of the service', (r) => append('\n// edit\n')(r, 'services/payment/handlers_test.go')],
+    ['a README', (r) => fs.writeFile(path.join(r, 'services/payment/README.md'), '# payment\n')],
+    ['a testdata file', (r) => fs.writeFile(path.join(r, 'libs/money/testdata/new.txt'), 'x\n')],
+    ['the user\'s shell environment', async () => { process.env.GOB_KEY_TEST_NOISE = '1'; }],
+    ['a file\'s mtime alone', async (r) => { const f = path.join(r, 'services/payment/main.go'); const t = new Date(Date.now() + 60_000); await fs.utimes(f, t, t); }],
+    ['an x_def with a stamp placeholder (unstamped build)', async (r) => {
+      const f = path.join(r, 'services/payment/BUILD.yaml');
+      await fs.writeFile(f, (await fs.readFile(f, 'utf8')).replace('{GIT_COMMIT}', '{BUILD_USER}'));
+    }],
+  ];
+  for (const [what, change] of nonChanges) {
+    it(`does not change with ${what}`, async () => {
+      expect(await keyAfter(change)).toBe(baseline);
+    });
+  }
+
+  it('a file selected only for another OS changes that OS\'s key, not this one\'s', async () => {
+    const label = '//services/inventory:inventory';
+    const darwin: Platform[] = [{ goos: 'darwin', goarch: 'arm64' }];
+    const [linuxBefore, darwinBefore] = [await keyAfter(async () => undefined, { label }), await keyAfter(async () => undefined, { label, platforms: darwin })];
+    const edit = append('\n// edit\n');
+    expect(await keyAfter((r) => edit(r, 'libs/platform/proc_other.go'), { label })).toBe(linuxBefore);
+    expect(await keyAfter((r) => edit(r, 'libs/platform/proc_other.go'), { label, platforms: darwin })).not.toBe(darwinBefore);
+    expect(await keyAfter((r) => edit(r, 'libs/platform/proc_linux.go'), { label })).not.toBe(linuxBefore);
+  });
+});

@@ -1,0 +1,54 @@
+import { sha256Canonical } from '../hashing/index.js';
+import type { ActionKey, Label, Sha256, WorkspacePath } from '../types.js';
+
+/**
+ * Everything that can change an action's outputs, as one typed object (DESIGN §5). The action key
+ * is the SHA-256 of its canonical JSON. The manifest itself is stored in the cache next to the
+ * result, so gob can later say in words what changed between two builds.
+ *
+ * Deliberately absent: the checkout path (unless trimpath is off), the user's environment
+ * outside the documented set, timestamps, and files no package in the closure reads.
+ */
+export const KEY_SCHEMA_VERSION = 1;
+
+export interface KeyManifest {
+  readonly schema: number;
+  readonly kind: 'go_binary';
+  readonly label: Label;
+  /** Output file name. */
+  readonly out: string;
+  /** Workspace-relative directory of the main package (go runs there and builds `.`). */
+  readonly package: WorkspacePath;
+  readonly toolchain: {
+    readonly goversion: string;
+    /** `go tool compile -V=full`, only for development toolchains. */
+    readonly compiler?: string | undefined;
+    /** Only with trimpath off: paths are then embedded in the binary. */
+    readonly goroot?: string | undefined;
+    /** First line of `$CC --version` when the closure uses cgo. */
+    readonly cc?: string | undefined;
+  };
+  /** Effective values of the output-affecting go env (GOOS, GOARCH, GOAMD64, GOFLAGS, …). */
+  readonly goenv: Readonly<Record<string, string>>;
+  /** Variables gob passes to go that come from gob.yaml, the profile and the target. */
+  readonly env: Readonly<Record<string, string>>;
+  /** The go argument list, without the output path. */
+  readonly args: readonly string[];
+  /** Every file the toolchain reads for this action, workspace-relative, with its digest. */
+  readonly files: Readonly<Record<WorkspacePath, Sha256>>;
+  /** External modules in the closure (path → version), for explaining go.sum changes. */
+  readonly modules: Readonly<Record<string, string>>;
+  /** Keys of explicit `deps`. */
+  readonly deps: Readonly<Record<string, ActionKey>>;
+  /** Only with trimpath off. */
+  readonly workspaceRoot?: string | undefined;
+}
+
+export function actionKey(manifest: KeyManifest): ActionKey {
+  return sha256Canonical(manifest) as string as ActionKey;
+}
+
+/** Drops absent optional fields, so a manifest is plain JSON data (canonical JSON has no undefined). */
+export function defined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}

@@ -1,0 +1,314 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { Diagnostic } from '../diagnostics.js';
+import type { FileHasher } from '../hashing/index.js';
+import {
+  buildContextFromGoEnv,
+  goFailureDiagnostic,
+  loadGoPackages,
+  moduleStateFiles,
+  probeGoEnv,
+  type GoEnv,
+  type GoIO,
+  type ModuleSet,
+} from '../golang/index.js';
+import {
+  platformString,
+  type ActionKey,
+  type GoBinaryTarget,
+  type Label,
+  type Platform,
+  type Profile,
+  type Sha256,
+  type Target,
+  type Workspace,
+  type WorkspacePath,
+} from '../types.js';
+import { err, ok, type Result } from '../util/result.js';
+import { fromWorkspacePath } from '../util/fs-paths.js';
+import { goBuildFlags, resolveXDefs } from './go-args.js';
+import { CGO_GO_ENV, OUTPUT_AFFECTING_GO_ENV, pickPassthrough } from './go-env.js';
+import { actionKey, defined, KEY_SCHEMA_VERSION, type KeyManifest } from './key.js';
+import { binaryOutputPath } from './outputs.js';
+
+const execFileAsync = promisify(execFile);
+
+/** One unit of work: one binary target in one configuration, with its key. */
+export interface PlannedAction {
+  /** `<label>@<goos>/<goarch>` */
+  readonly id: string;
+  readonly label: Label;
+  readonly target: GoBinaryTarget;
+  readonly platform: Platform;
+  readonly key: ActionKey;
+  readonly manifest: KeyManifest;
+  /** Everything needed to run go: argv after `go` (the caller inserts `-o <path>` after `build`). */
+  readonly go: {
+    readonly bin: string;
+    readonly flags: readonly string[];
+    readonly cwd: string;
+    /** The complete child environment. */
+    readonly env: Readonly<Record<string, string>>;
+    /** The part of env that gob sets (shown by `-x` and in events). */
+    readonly setEnv: Readonly<Record<string, string>>;
+  };
+  /** Workspace-relative path of the binary in gob-out. */
+  readonly output: WorkspacePath;
+  /** Ids of the actions of explicit `deps`. */
+  readonly deps: readonly string[];
+}
+
+export interface BuildPlan {
+  readonly actions: readonly PlannedAction[];
+  readonly host: Platform;
+  readonly profile: string;
+}
+
+export interface PlanRequest {
+  readonly workspace: Workspace;
+  readonly targets: readonly Target[];
+  readonly profile: string;
+  /** Overrides every target's platforms (`--platform`). */
+  readonly platforms?: readonly Platform[] | undefined;
+  readonly modules: ModuleSet;
+  readonly hasher: FileHasher;
+  readonly goIO: GoIO;
+  /** gob's own environment: only the pass-through allow-list is taken from it. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly goBin?: string | undefined;
+  readonly forceRebuild?: boolean | undefined;
+  readonly stamp?: Readonly<Record<string, string>> | undefined;
+}
+
+/** The profile used when none is asked for: nothing beyond gob.yaml and the target. */
+export const DEFAULT_PROFILE = 'default';
+
+/**
+ * Plans a build: resolves each target's configurations, probes the toolchain once per distinct
+ * environment, loads the Go package closure with gob's scanner, hashes every input and computes
+ * each action's key. Runs no build.
+ */
+export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Diagnostic[]>> {
+  const { workspace } = req;
+  // The workspace config already holds the built-in debug and release profiles.
+  const profile: Profile | undefined =
+    workspace.config.profiles[req.profile] ?? (req.profile === DEFAULT_PROFILE ? {} : undefined);
+  if (profile === undefined) {
+    const known = [DEFAULT_PROFILE, ...Object.keys(workspace.config.profiles)].sort();
+    return err([
+      {
+        severity: 'error',
+        code: 'unknown-profile',
+        message: `unknown profile "${req.profile}"; known profiles: ${known.join(', ')}`,
+      },
+    ]);
+  }
+  const goBin = req.goBin ?? 'go';
+  const passthrough = pickPassthrough(req.env);
+  const pinned = workspace.config.go.toolchain === 'local' ? undefined : workspace.config.go.toolchain;
+  const probes = new Map<string, Promise<Result<GoEnv, Diagnostic>>>();
+  const probe = (setEnv: Record<string, string>): Promise<Result<GoEnv, Diagnostic>> => {
+    const id = JSON.stringify(setEnv);
+    let p = probes.get(id);
+    if (p === undefined) {
+      p = probeGoEnv({ goBin, cwd: workspace.root, env: { ...passthrough, ...setEnv } }).then((r) => {
+        if (!r.ok) return err(goFailureDiagnostic(r.error));
+        if (pinned !== undefined && r.value.GOVERSION !== pinned) {
+          return err({
+            severity: 'error',
+            code: 'toolchain-mismatch',
+            message: `gob.yaml pins go.toolchain ${pinned}, but ${goBin} is ${r.value.GOVERSION}`,
+            location: workspace.configFile === undefined ? undefined : { file: workspace.configFile },
+            hint: `install ${pinned}, or change go.toolchain in gob.yaml`,
+          });
+        }
+        return ok(r.value);
+      });
+      probes.set(id, p);
+    }
+    return p;
+  };
+
+  const baseEnv: Record<string, string> = { GOTOOLCHAIN: 'local' };
+  const hostProbe = await probe(baseEnv);
+  if (!hostProbe.ok) return err([hostProbe.error]);
+  const host: Platform = { goos: hostProbe.value.GOHOSTOS, goarch: hostProbe.value.GOHOSTARCH };
+  const trimpath = profile.trimpath ?? workspace.config.go.trimpath;
+  const compilerIds = new Map<string, Promise<string | undefined>>();
+  const ccIds = new Map<string, Promise<string | undefined>>();
+
+  const diagnostics: Diagnostic[] = [];
+  const actions: PlannedAction[] = [];
+  const binaries = req.targets.filter((t): t is GoBinaryTarget => t.kind === 'go_binary');
+
+  const planOne = async (target: GoBinaryTarget, platform: Platform): Promise<PlannedAction | undefined> => {
+    const userEnv: Record<string, string> = {
+      ...workspace.config.go.env,
+      ...(profile.env ?? {}),
+      ...target.env,
+    };
+    const setEnv: Record<string, string> = {
+      ...userEnv,
+      ...baseEnv,
+      GOOS: platform.goos,
+      GOARCH: platform.goarch,
+    };
+    const probed = await probe(setEnv);
+    if (!probed.ok) {
+      diagnostics.push(probed.error);
+      return undefined;
+    }
+    const goenv = probed.value;
+    const tags = [...(profile.tags ?? []), ...target.tags];
+    const ctx = buildContextFromGoEnv(goenv, tags);
+    const graph = await loadGoPackages(
+      { roots: [target.goPackage], ctx, modules: req.modules, includeTests: false },
+      req.goIO,
+    );
+    if (!graph.ok) {
+      diagnostics.push(...graph.error);
+      return undefined;
+    }
+    const root = graph.value.packages.find((p) => p.dir === target.goPackage);
+    if (root !== undefined && root.name !== 'main') {
+      diagnostics.push({
+        severity: 'error',
+        code: 'not-main-package',
+        message: `${target.label}: ${target.goPackage === '' ? '.' : target.goPackage} is package ${root.name}, not a main package`,
+        location: target.packageLocation ?? target.location,
+        hint: 'a go_binary target must point at a directory holding package main',
+      });
+      return undefined;
+    }
+
+    const inputFiles = new Set<WorkspacePath>();
+    let usesCgo = false;
+    for (const pkg of graph.value.packages) {
+      for (const f of pkg.inputFiles) inputFiles.add(f);
+      if (pkg.cgoFiles.length > 0) usesCgo = true;
+    }
+    for (const f of moduleStateFiles(req.modules, graph.value.modules)) inputFiles.add(f);
+    const sortedFiles = [...inputFiles].sort();
+    const digests = await req.hasher.digestMany(sortedFiles);
+    const files: Record<WorkspacePath, Sha256> = {};
+    sortedFiles.forEach((f, i) => {
+      files[f] = digests[i] as Sha256;
+    });
+
+    const goenvKeyed: Record<string, string> = {};
+    for (const name of [...OUTPUT_AFFECTING_GO_ENV, ...(ctx.cgoEnabled && usesCgo ? CGO_GO_ENV : [])]) {
+      const v = goenv.raw[name];
+      if (v !== undefined && v !== '') goenvKeyed[name] = v;
+    }
+    const xDefs = resolveXDefs(target.xDefs, req.stamp);
+    const flags = goBuildFlags({
+      trimpath,
+      buildvcs: workspace.config.go.buildvcs,
+      tags,
+      gcflags: [...(profile.gcflags ?? []), ...target.gcflags],
+      ldflags: [...(profile.ldflags ?? []), ...target.ldflags],
+      xDefs,
+      forceRebuild: req.forceRebuild ?? false,
+    });
+    const manifest: KeyManifest = defined({
+      schema: KEY_SCHEMA_VERSION,
+      kind: 'go_binary',
+      label: target.label,
+      out: target.out,
+      package: target.goPackage,
+      toolchain: defined({
+        goversion: goenv.GOVERSION,
+        compiler: goenv.GOVERSION.startsWith('devel') ? await memo(compilerIds, goBin, () => compilerVersion(goBin, passthrough)) : undefined,
+        goroot: trimpath ? undefined : goenv.GOROOT,
+        cc: ctx.cgoEnabled && usesCgo ? await memo(ccIds, goenv.CC, () => ccVersion(goenv.CC, passthrough)) : undefined,
+      }),
+      goenv: goenvKeyed,
+      env: userEnv,
+      // -a makes go redo its own work but cannot change the result: keep it out of the key.
+      args: ['build', ...flags.filter((f) => f !== '-a'), '.'],
+      files,
+      modules: Object.fromEntries([...graph.value.externalModules].map(([m, v]) => [m, v ?? ''])),
+      deps: {},
+      workspaceRoot: trimpath ? undefined : workspace.root,
+    });
+    return {
+      id: `${target.label}@${platformString(platform)}`,
+      label: target.label,
+      target,
+      platform,
+      key: actionKey(manifest),
+      manifest,
+      go: {
+        bin: goBin,
+        flags,
+        cwd: fromWorkspacePath(workspace.root, target.goPackage),
+        env: { ...passthrough, ...setEnv },
+        setEnv,
+      },
+      output: binaryOutputPath(target, platform, host),
+      deps: [],
+    };
+  };
+
+  const work: Promise<PlannedAction | undefined>[] = [];
+  for (const target of binaries) {
+    const platforms = req.platforms ?? target.platforms ?? [host];
+    for (const platform of platforms) work.push(planOne(target, platform));
+  }
+  for (const a of await Promise.all(work)) if (a !== undefined) actions.push(a);
+  if (diagnostics.length > 0) return err(dedupe(diagnostics));
+  return ok({ actions: linkDeps(actions), host, profile: req.profile });
+}
+
+/** Adds the keys of explicit `deps` (same platform) to each action. */
+function linkDeps(actions: PlannedAction[]): PlannedAction[] {
+  const byId = new Map(actions.map((a) => [a.id, a]));
+  return actions.map((a) => {
+    if (a.target.deps.length === 0) return a;
+    const deps = a.target.deps
+      .map((d) => byId.get(`${d}@${platformString(a.platform)}`))
+      .filter((d): d is PlannedAction => d !== undefined);
+    if (deps.length === 0) return a;
+    const manifest: KeyManifest = { ...a.manifest, deps: Object.fromEntries(deps.map((d) => [d.label, d.key])) };
+    return { ...a, manifest, key: actionKey(manifest), deps: deps.map((d) => d.id) };
+  });
+}
+
+function dedupe(ds: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return ds.filter((d) => {
+    const id = JSON.stringify(d);
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
+
+function memo<T>(m: Map<string, Promise<T>>, id: string, f: () => Promise<T>): Promise<T> {
+  let p = m.get(id);
+  if (p === undefined) {
+    p = f();
+    m.set(id, p);
+  }
+  return p;
+}
+
+async function compilerVersion(goBin: string, env: Record<string, string>): Promise<string | undefined> {
+  try {
+    const { stdout } = await execFileAsync(goBin, ['tool', 'compile', '-V=full'], { env });
+    return stdout.trim();
+  } catch {
+    return undefined;
+  }
+}
+
+async function ccVersion(cc: string, env: Record<string, string>): Promise<string | undefined> {
+  if (cc === '') return undefined;
+  try {
+    const [bin, ...rest] = cc.split(/\s+/);
+    const { stdout } = await execFileAsync(bin ?? cc, [...rest, '--version'], { env });
+    return stdout.split('\n')[0]?.trim();
+  } catch {
+    return undefined;
+  }
+}
