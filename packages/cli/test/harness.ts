@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -27,7 +27,7 @@ export interface GobOptions {
   readonly env?: Record<string, string> | undefined;
   readonly signal?: AbortSignal | undefined;
   /** Called with the child once it is running (e.g. to send it SIGINT). */
-  readonly onSpawn?: ((child: import('node:child_process').ChildProcess) => void) | undefined;
+  readonly onSpawn?: ((child: ChildProcess) => void) | undefined;
 }
 
 /** Runs gob with `args`; when args include `--ui=json`, stdout is parsed as events. */

@@ -27,16 +27,17 @@ export function goBuildFlags(f: GoBuildFlags): string[] {
   args.push(`-buildvcs=${String(f.buildvcs)}`);
   const tags = [...new Set(f.tags)].sort();
   if (tags.length > 0) args.push(`-tags=${tags.join(',')}`);
-  args.push(...perPackageFlag('-gcflags', f.gcflags));
-  const ld = [...f.ldflags];
-  for (const name of Object.keys(f.xDefs).sort()) ld.push('-X', quoteFlagValue(`${name}=${f.xDefs[name] ?? ''}`));
-  args.push(...perPackageFlag('-ldflags', ld));
+  args.push(...perPackageFlag('-gcflags', f.gcflags, []));
+  const xs: string[] = [];
+  for (const name of Object.keys(f.xDefs).sort()) xs.push('-X', quoteFlagValue(`${name}=${f.xDefs[name] ?? ''}`));
+  args.push(...perPackageFlag('-ldflags', f.ldflags, xs));
   return args;
 }
 
-function perPackageFlag(flag: string, items: readonly string[]): string[] {
+/** `extra` always joins the plain group: `-X name=value` must never be read as a pattern. */
+function perPackageFlag(flag: string, items: readonly string[], extra: readonly string[]): string[] {
   const patterned = items.filter((i) => /^[^-=\s][^=\s]*=/.test(i));
-  const plain = items.filter((i) => !patterned.includes(i));
+  const plain = [...items.filter((i) => !patterned.includes(i)), ...extra];
   const out = patterned.map((i) => `${flag}=${i}`);
   if (plain.length > 0) out.push(`${flag}=${plain.join(' ')}`);
   return out;

@@ -67,6 +67,8 @@ const paymentField = (line: string) => async (root: string) => {
   await fs.writeFile(f, (await fs.readFile(f, 'utf8')).replace('kind: go_binary\n', `kind: go_binary\n    ${line}\n`));
 };
 
+const noChange = (): Promise<void> => Promise.resolve();
+
 let baseline: string;
 beforeAll(async () => {
   const root = await copyExample();
@@ -97,7 +99,7 @@ async function keyAfter(change: (root: string) => Promise<void>, opts: KeyOption
 
 describe('action key', () => {
   it('is deterministic across checkouts at different paths', async () => {
-    expect(await keyAfter(async () => undefined)).toBe(baseline);
+    expect(await keyAfter(noChange)).toBe(baseline);
   });
 
   const changes: [string, (root: string) => Promise<void>][] = [
@@ -119,18 +121,18 @@ describe('action key', () => {
   }
 
   it('changes with the toolchain version', async () => {
-    expect(await keyAfter(async () => undefined, { goBin: path.join(fakeGoDir, 'go') })).not.toBe(baseline);
+    expect(await keyAfter(noChange, { goBin: path.join(fakeGoDir, 'go') })).not.toBe(baseline);
   });
 
   it('changes with the platform', async () => {
-    const arm = await keyAfter(async () => undefined, { platforms: [{ goos: 'linux', goarch: 'arm64' }] });
+    const arm = await keyAfter(noChange, { platforms: [{ goos: 'linux', goarch: 'arm64' }] });
     expect(arm).not.toBe(baseline);
-    const darwin = await keyAfter(async () => undefined, { platforms: [{ goos: 'darwin', goarch: 'arm64' }] });
+    const darwin = await keyAfter(noChange, { platforms: [{ goos: 'darwin', goarch: 'arm64' }] });
     expect(darwin).not.toBe(arm);
   });
 
   it('changes with the profile', async () => {
-    expect(await keyAfter(async () => undefined, { profile: 'release' })).not.toBe(baseline);
+    expect(await keyAfter(noChange, { profile: 'release' })).not.toBe(baseline);
   });
 
   const nonChanges: [string, (root: string) => Promise<void>][] = [
@@ -139,7 +141,10 @@ describe('action key', () => {
     ['a _test.go file of the service', (r) => append('\n// edit\n')(r, 'services/payment/handlers_test.go')],
     ['a README', (r) => fs.writeFile(path.join(r, 'services/payment/README.md'), '# payment\n')],
     ['a testdata file', (r) => fs.writeFile(path.join(r, 'libs/money/testdata/new.txt'), 'x\n')],
-    ['the user\'s shell environment', async () => { process.env.GOB_KEY_TEST_NOISE = '1'; }],
+    ['the user\'s shell environment', () => {
+      process.env.GOB_KEY_TEST_NOISE = '1';
+      return Promise.resolve();
+    }],
     ['a file\'s mtime alone', async (r) => { const f = path.join(r, 'services/payment/main.go'); const t = new Date(Date.now() + 60_000); await fs.utimes(f, t, t); }],
     ['an x_def with a stamp placeholder (unstamped build)', async (r) => {
       const f = path.join(r, 'services/payment/BUILD.yaml');
@@ -155,7 +160,7 @@ describe('action key', () => {
   it('a file selected only for another OS changes that OS\'s key, not this one\'s', async () => {
     const label = '//services/inventory:inventory';
     const darwin: Platform[] = [{ goos: 'darwin', goarch: 'arm64' }];
-    const [linuxBefore, darwinBefore] = [await keyAfter(async () => undefined, { label }), await keyAfter(async () => undefined, { label, platforms: darwin })];
+    const [linuxBefore, darwinBefore] = [await keyAfter(noChange, { label }), await keyAfter(noChange, { label, platforms: darwin })];
     const edit = append('\n// edit\n');
     expect(await keyAfter((r) => edit(r, 'libs/platform/proc_other.go'), { label })).toBe(linuxBefore);
     expect(await keyAfter((r) => edit(r, 'libs/platform/proc_other.go'), { label, platforms: darwin })).not.toBe(darwinBefore);

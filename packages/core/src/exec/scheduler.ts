@@ -93,6 +93,6 @@ export async function runJobs(jobs: readonly Job[], opts: ScheduleOptions): Prom
   await queue.onIdle();
   // Anything never reached (stopped early, or a dependency cycle) is skipped.
   for (const job of jobs) if (!outcomes.has(job.id)) skip(job.id, 'stopped');
-  if (bug !== undefined) throw bug;
+  if (bug !== undefined) throw bug instanceof Error ? bug : new Error('a job threw a non-Error value', { cause: bug });
   return outcomes;
 }
