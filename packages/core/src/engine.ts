@@ -135,6 +135,8 @@ export async function build(opts: BuildOptions): Promise<BuildOutcome> {
     signal: opts.signal,
     onEvent: opts.onEvent,
   });
+  // How much file I/O hashing took: a no-op build should read no file (tests rely on this).
+  opts.onEvent({ type: 'log', level: 'debug', message: 'file hashing', data: { ...hasher.stats() } });
   const saved = await hasher.save();
   if (!saved.ok) {
     // Losing the stat cache only costs re-reading files next time; say so and go on.

@@ -113,6 +113,8 @@ interface Entry {
    * so the entry is re-read on its next use and never saved.
    */
   readonly trusted: boolean;
+  /** Read by this instance (not loaded from disk): reusable for the same stat key even if racy. */
+  readonly readHere: boolean;
   /** `derive.fn`'s value for the content that gave `digest`, as JSON text; absent if it did not run. */
   readonly derivedJson: string | undefined;
 }
@@ -125,8 +127,12 @@ interface Entry {
  * Racy timestamps: a read is trusted later only if the file's mtime and ctime are more than
  * `racyWindowMs` older than the moment the lookup began (clock read before the stat). Otherwise
  * a second write in the same timestamp tick could leave the stat unchanged, so the entry is
- * re-read on its next use and not saved. This is per entry rather than git's one timestamp for
+ * re-read by the next build and not saved. This is per entry rather than git's one timestamp for
  * the whole index: an entry read in an earlier build and not looked at since stays trusted.
+ *
+ * One instance is one build's snapshot: within it a file is read at most once per stat key, even
+ * when its timestamps are racy (several targets share library files). Create a new instance for
+ * the next build (watch mode included), so racy entries are re-read then.
  *
  * Failures: a file that is missing, not a regular file or unreadable is an expected outcome
  * (the user deleted it mid-build), so `tryDigest`/`tryDerived` return it as a `HashFailure`;
@@ -194,7 +200,7 @@ export class FileHasher<D = unknown> {
       if (this.#entries.has(e[0])) continue;
       const derivedJson = e.length === 4 && keepDerived ? e[3] : undefined;
       if (e.length === 4 && !keepDerived) this.#dirty = true;
-      this.#entries.set(e[0], { statKey: e[1], digest: e[2], trusted: true, derivedJson });
+      this.#entries.set(e[0], { statKey: e[1], digest: e[2], trusted: true, readHere: false, derivedJson });
     }
   }
 
@@ -287,7 +293,7 @@ export class FileHasher<D = unknown> {
     const cached = this.#entries.get(path);
     if (
       cached !== undefined &&
-      cached.trusted &&
+      (cached.trusted || cached.readHere) &&
       cached.statKey === statKey &&
       (this.#derive === undefined || cached.derivedJson !== undefined)
     ) {
@@ -305,6 +311,7 @@ export class FileHasher<D = unknown> {
       statKey,
       digest: hashBytes(content),
       trusted: content.length === st.size && this.#olderThanRacyWindow(st, startedAt),
+      readHere: content.length === st.size,
       derivedJson: this.#derive === undefined ? undefined : toJsonText(this.#derive.fn(path, content)),
     };
     this.#entries.set(path, entry);

@@ -1,0 +1,133 @@
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { writeTree } from '../../core/src/golang/testing/generate-layouts.js';
+import { EXAMPLE, buildFinished, finishedBy, gob, goBuildsRun, tempDir } from './harness.js';
+
+const execFileAsync = promisify(execFile);
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const d of dirs.splice(0)) await fs.rm(d, { recursive: true, force: true });
+});
+async function fresh(): Promise<{ root: string; cache: string }> {
+  const root = await tempDir('gob-rw-');
+  const cache = await tempDir('gob-cache-');
+  dirs.push(root, cache);
+  return { root, cache };
+}
+
+describe('no-op builds', () => {
+  it('read no file that was read before', async () => {
+    const { root, cache } = await fresh();
+    await fs.cp(EXAMPLE, root, { recursive: true, filter: (p) => !p.includes(`${path.sep}gob-out`) });
+    // gob re-reads, once, files changed within 2 s of a read (a later edit in the same timestamp
+    // tick could leave their stat unchanged). Let the fresh copy and the outputs age past that.
+    await new Promise((r) => setTimeout(r, 2100));
+    const first = await gob(['build', '//...', '--ui=json'], { cwd: root, cacheDir: cache });
+    expect(first.code).toBe(0);
+    const firstHashing = first.events.find((e) => e.type === 'log' && e.message === 'file hashing');
+    const firstData = firstHashing?.type === 'log' ? (firstHashing.data as { entries: number; fileReads: number }) : undefined;
+    // Each file is read once, however many targets share it.
+    expect(firstData?.fileReads).toBe(firstData?.entries);
+    await new Promise((r) => setTimeout(r, 2100));
+    // The second build hashes the binaries the first one wrote (to know gob-out is up to date);
+    // the third has read everything before and reads nothing.
+    const second = await gob(['build', '//...', '--ui=json'], { cwd: root, cacheDir: cache });
+    expect(second.code).toBe(0);
+    const third = await gob(['build', '//...', '--ui=json'], { cwd: root, cacheDir: cache });
+    expect(third.code).toBe(0);
+    const hashing = third.events.find((e) => e.type === 'log' && e.message === 'file hashing');
+    expect(hashing?.type === 'log' ? hashing.data : undefined).toMatchObject({ fileReads: 0 });
+    expect(goBuildsRun(third.events)).toBe(0);
+  });
+});
+
+describe('repositories gob did not write', () => {
+  it('builds a vendored module offline and rebuilds when a vendored file changes', async () => {
+    const { root, cache } = await fresh();
+    await writeTree(root, {
+      'gob.yaml': 'version: 1\n',
+      'go.mod': 'module example.com/app\n\ngo 1.26\n\nrequire example.com/dep v1.2.0\n',
+      'vendor/modules.txt': '# example.com/dep v1.2.0\n## explicit\nexample.com/dep\n',
+      'vendor/example.com/dep/dep.go': 'package dep\n\nfunc Name() string { return "dep" }\n',
+      'cmd/app/main.go': 'package main\n\nimport (\n\t"fmt"\n\n\t"example.com/dep"\n)\n\nfunc main() { fmt.Println(dep.Name()) }\n',
+      'cmd/app/BUILD.yaml': 'targets:\n  app:\n    kind: go_binary\n',
+    });
+    const first = await gob(['build', '//...', '--ui=json'], { cwd: root, cacheDir: cache, env: { GOPROXY: 'off' } });
+    expect(first.code, first.stdout).toBe(0);
+    expect((await execFileAsync(path.join(root, 'gob-out/bin/cmd/app/app'))).stdout).toBe('dep\n');
+    await fs.writeFile(path.join(root, 'vendor/example.com/dep/dep.go'), 'package dep\n\nfunc Name() string { return "patched" }\n');
+    const second = await gob(['build', '//...', '--ui=json'], { cwd: root, cacheDir: cache, env: { GOPROXY: 'off' } });
+    expect(finishedBy(second.events).get('//cmd/app:app')).toBe('built');
+    expect((await execFileAsync(path.join(root, 'gob-out/bin/cmd/app/app'))).stdout).toBe('patched\n');
+  });
+
+  it('builds a cgo binary and rebuilds when its C file changes', async () => {
+    const { root, cache } = await fresh();
+    await writeTree(root, {
+      'gob.yaml': 'version: 1\ngo:\n  env: { CGO_ENABLED: "1" }\n',
+      'go.mod': 'module example.com/cgo\n\ngo 1.26\n',
+      'native/add.c': 'int add(int a, int b) { return a + b; }\n',
+      'native/add.h': 'int add(int a, int b);\n',
+      'native/native.go': 'package native\n\n// #include "add.h"\nimport "C"\n\nfunc Add(a, b int) int { return int(C.add(C.int(a), C.int(b))) }\n',
+      'main.go': 'package main\n\nimport (\n\t"fmt"\n\n\t"example.com/cgo/native"\n)\n\nfunc main() { fmt.Println(native.Add(2, 3)) }\n',
+      'BUILD.yaml': 'targets:\n  calc:\n    kind: go_binary\n',
+    });
+    const first = await gob(['build', '//:calc', '--ui=json'], { cwd: root, cacheDir: cache });
+    expect(first.code, first.stdout).toBe(0);
+    const bin = path.join(root, 'gob-out/bin/calc');
+    expect((await execFileAsync(bin)).stdout).toBe('5\n');
+    await fs.writeFile(path.join(root, 'native/add.c'), 'int add(int a, int b) { return a + b + 100; }\n');
+    const second = await gob(['build', '//:calc', '--ui=json'], { cwd: root, cacheDir: cache });
+    expect(buildFinished(second.events).counts.built).toBe(1);
+    expect((await execFileAsync(bin)).stdout).toBe('105\n');
+  });
+
+  it('says which target points at a package that is not main, exit 2', async () => {
+    const { root, cache } = await fresh();
+    await writeTree(root, {
+      'gob.yaml': 'version: 1\n',
+      'go.mod': 'module example.com/lib\n\ngo 1.26\n',
+      'lib/lib.go': 'package lib\n',
+      'lib/BUILD.yaml': 'targets:\n  lib:\n    kind: go_binary\n',
+    });
+    const r = await gob(['build', '//...'], { cwd: root, cacheDir: cache });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('lib/BUILD.yaml:2:3');
+    expect(r.stderr).toContain('is package lib, not a main package');
+  });
+});
+
+describe('small commands', () => {
+  it('gob version prints the version; gob clean removes gob-out and --cache empties the cache', async () => {
+    const { root, cache } = await fresh();
+    const v = await gob(['version'], { cwd: root, cacheDir: cache });
+    expect(v.code).toBe(0);
+    expect(v.stdout).toMatch(/^gob \d+\.\d+\.\d+/);
+
+    await fs.cp(EXAMPLE, root, { recursive: true });
+    expect((await gob(['build', '//services/notify'], { cwd: root, cacheDir: cache })).code).toBe(0);
+    await fs.access(path.join(root, 'gob-out'));
+    expect((await gob(['clean'], { cwd: root, cacheDir: cache })).code).toBe(0);
+    await expect(fs.access(path.join(root, 'gob-out'))).rejects.toThrow();
+    const restored = await gob(['build', '//services/notify', '--ui=json'], { cwd: root, cacheDir: cache });
+    expect(buildFinished(restored.events).counts.cached).toBe(1);
+
+    expect((await gob(['clean', '--cache'], { cwd: root, cacheDir: cache })).code).toBe(0);
+    const cold = await gob(['build', '//services/notify', '--ui=json'], { cwd: root, cacheDir: cache });
+    expect(buildFinished(cold.events).counts.built).toBe(1);
+  });
+
+  it('bad usage exits 2 with a message, not a stack trace', async () => {
+    const { root, cache } = await fresh();
+    const r = await gob(['build', '--jobs', 'zero'], { cwd: root, cacheDir: cache });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--jobs');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    const unknown = await gob(['biuld'], { cwd: root, cacheDir: cache });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('build');
+  });
+});
