@@ -1,12 +1,16 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+const src = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
+
 export default defineConfig({
   resolve: {
-    alias: {
-      '@gob/core': fileURLToPath(new URL('./packages/core/src/index.ts', import.meta.url)),
-      '@gob/ui': fileURLToPath(new URL('./packages/ui/src/index.ts', import.meta.url)),
-    },
+    // Tests run against the sources of the other packages, not their dist.
+    alias: [
+      { find: /^@gob\/core$/, replacement: src('./packages/core/src/index.ts') },
+      { find: /^@gob\/ui$/, replacement: src('./packages/ui/src/index.ts') },
+      { find: /^@gob\/ui\/tui$/, replacement: src('./packages/ui/src/tui/index.ts') },
+    ],
   },
   test: {
     include: ['packages/*/src/**/*.test.{ts,tsx}', 'packages/*/test/**/*.test.{ts,tsx}', 'bench/**/*.test.ts'],

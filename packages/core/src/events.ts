@@ -19,6 +19,8 @@ interface ActionRef {
   readonly label: Label;
   /** `goos/goarch`. */
   readonly platform: string;
+  /** The action key (DESIGN §5). */
+  readonly key: ActionKey;
 }
 
 export interface BuildStartedEvent {
@@ -38,7 +40,6 @@ export interface BuildStartedEvent {
 export interface ActionQueuedEvent extends ActionRef {
   readonly type: 'action.queued';
   readonly kind: ActionKind;
-  readonly key: ActionKey;
 }
 
 export interface ActionStartedEvent extends ActionRef {
@@ -47,12 +48,16 @@ export interface ActionStartedEvent extends ActionRef {
   readonly command: readonly string[];
   readonly cwd: string;
   readonly env: Readonly<Record<string, string>>;
+  /**
+   * Names of the pass-through variables (PATH, HOME, GOCACHE, …) that go inherited from gob's
+   * environment, with their values left out. Together with `env` this is go's whole environment.
+   */
+  readonly inherited: readonly string[];
 }
 
 export interface ActionCachedEvent extends ActionRef {
   readonly type: 'action.cached';
   readonly source: CacheSource;
-  readonly key: ActionKey;
 }
 
 export interface ActionOutputEvent extends ActionRef {
@@ -64,7 +69,6 @@ export interface ActionOutputEvent extends ActionRef {
 export interface ActionFinishedEvent extends ActionRef {
   readonly type: 'action.finished';
   readonly status: ActionStatus;
-  readonly key: ActionKey;
   readonly durationMs: number;
   /** Set when status is `cached`. */
   readonly source?: CacheSource | undefined;

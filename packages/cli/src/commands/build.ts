@@ -2,8 +2,11 @@ import * as os from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { build, type Platform } from '@gob/core';
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
+import { combineReporters, type Reporter } from '@gob/ui';
+import { LOG_LEVELS, LogReporter, type LogLevel } from '../logging.js';
 import { makeReporter, reportDiagnostics, stamp, type UiMode } from '../output.js';
 import { interruptSignal } from '../signals.js';
+import { TraceReporter } from '../trace.js';
 
 interface BuildFlags {
   config: string;
@@ -15,6 +18,8 @@ interface BuildFlags {
   dryRun: boolean;
   ui: UiMode;
   events?: string;
+  logLevel?: LogLevel;
+  x: boolean;
 }
 
 export function buildCommand(): Command {
@@ -30,6 +35,8 @@ export function buildCommand(): Command {
     .option('--dry-run', 'plan and hash everything, report what would be built, run no go build', false)
     .addOption(new Option('--ui <mode>', 'how to show progress').choices(['auto', 'plain', 'json']).default('auto'))
     .option('--events <file>', 'also write the event stream to FILE as JSON lines')
+    .addOption(new Option('--log-level <level>', 'also print the build log at this level to stderr').choices(LOG_LEVELS))
+    .option('-x', 'print each go command exactly as run (cwd and environment included), ready to paste', false)
     .addHelpText(
       'after',
       `
@@ -40,6 +47,7 @@ Examples:
   gob build //services/... -c release   release profile (stripped binaries)
   gob build //... --platform linux/arm64,darwin/arm64
   gob build //... --dry-run             what would be built, and what is cached
+  gob build //services/payment -x      print the go command, ready to paste into a shell
 
 Outputs go to gob-out/bin/<dir>/<name> (other platforms: gob-out/<os>_<arch>/...).
 Exit codes: 0 ok, 1 a build failed, 2 bad usage or configuration, 130 interrupted.`,
@@ -50,9 +58,14 @@ Exit codes: 0 ok, 1 a build failed, 2 bad usage or configuration, 130 interrupte
 }
 
 async function runBuildCommand(patterns: string[], flags: BuildFlags): Promise<number> {
-  const reporterFor = (root: string | undefined) =>
-    makeReporter({ ui: flags.ui, eventsFile: flags.events, workspaceRoot: root, showOutputs: true });
-  let reporter: ReturnType<typeof reporterFor> | undefined;
+  const reporterFor = (root: string | undefined): Reporter => {
+    const reporters = [makeReporter({ ui: flags.ui, eventsFile: flags.events, workspaceRoot: root, showOutputs: true })];
+    // The log file is always written; --log-level adds stderr.
+    reporters.push(new LogReporter({ stderrLevel: flags.logLevel, stderr: process.stderr }));
+    if (flags.x) reporters.push(new TraceReporter({ write: (t) => process.stderr.write(t) }));
+    return combineReporters(reporters);
+  };
+  let reporter: Reporter | undefined;
   const { signal, dispose } = interruptSignal();
   try {
     const outcome = await build({

@@ -175,6 +175,7 @@ export async function runBuild(opts: RunBuildOptions): Promise<RunBuildResult> {
         command: [a.go.bin, ...args],
         cwd: a.go.cwd,
         env: a.go.setEnv,
+        inherited: Object.keys(a.go.env).filter((k) => !(k in a.go.setEnv)).sort(),
       });
       const res = await spawn({
         command: a.go.bin,

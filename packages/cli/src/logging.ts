@@ -1,0 +1,126 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import pino, { type Level, type Logger } from 'pino';
+import pinoPretty from 'pino-pretty';
+import { OUT_DIR, type StampedEvent } from '@gob/core';
+import type { Reporter } from '@gob/ui';
+
+/**
+ * gob's log: every invocation that builds writes `gob-out/logs/<time>-<pid>.jsonl` at debug level
+ * (each go command with its env and cwd, each cache decision with its key, timings), and keeps
+ * the newest {@link KEEP_LOGS}. With `--log-level`, records at that level also go to stderr,
+ * pretty-printed on a terminal. The log is written from the event stream, like any reporter, so
+ * the engine never knows about it.
+ */
+export const KEEP_LOGS = 20;
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface LogReporterOptions {
+  /** Also log to this stream at this level. */
+  readonly stderrLevel?: LogLevel | undefined;
+  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+export class LogReporter implements Reporter {
+  readonly #opts: LogReporterOptions;
+  #logger: Logger | undefined;
+  #file: string | undefined;
+  #pending: StampedEvent[] = [];
+
+  constructor(opts: LogReporterOptions) {
+    this.#opts = opts;
+  }
+
+  /** The log file of this invocation, once the build has started. */
+  get file(): string | undefined {
+    return this.#file;
+  }
+
+  onEvent(event: StampedEvent): void {
+    if (this.#logger === undefined) {
+      // The workspace (where the log lives) is known from build.started on.
+      if (event.type !== 'build.started') {
+        this.#pending.push(event);
+        return;
+      }
+      this.#logger = this.#open(event.workspace);
+      for (const e of this.#pending.splice(0)) this.#record(this.#logger, e);
+    }
+    this.#record(this.#logger, event);
+  }
+
+  #open(workspace: string): Logger {
+    const dir = path.join(workspace, OUT_DIR, 'logs');
+    fs.mkdirSync(dir, { recursive: true });
+    this.#file = path.join(dir, `${new Date().toISOString().replace(/:/g, '-')}-${process.pid}.jsonl`);
+    const streams: pino.StreamEntry[] = [{ level: 'debug', stream: pino.destination({ dest: this.#file, sync: true }) }];
+    const level = this.#opts.stderrLevel;
+    if (level !== undefined) {
+      const stream = this.#opts.stderr.isTTY === true
+        ? pinoPretty({ destination: this.#opts.stderr, colorize: true, sync: true, ignore: 'pid,hostname' })
+        : this.#opts.stderr;
+      streams.push({ level, stream });
+    }
+    pruneLogs(dir, KEEP_LOGS);
+    return pino({ level: 'debug', base: { pid: process.pid } }, pino.multistream(streams));
+  }
+
+  #record(log: Logger, e: StampedEvent): void {
+    switch (e.type) {
+      case 'build.started':
+        log.info({ workspace: e.workspace, patterns: e.patterns, targets: e.targets.length, profile: e.profile, platforms: e.platforms, jobs: e.jobs, dryRun: e.dryRun, actions: e.actions }, 'build started');
+        return;
+      case 'action.queued':
+        log.debug({ action: e.id, key: e.key }, 'action planned');
+        return;
+      case 'action.cached':
+        log.info({ action: e.id, key: e.key, source: e.source }, 'cache hit');
+        return;
+      case 'action.started':
+        log.info({ action: e.id, key: e.key }, 'cache miss: running go');
+        log.debug({ action: e.id, command: e.command, cwd: e.cwd, env: e.env, inherited: e.inherited }, 'go command');
+        return;
+      case 'action.output':
+        log.debug({ action: e.id, stream: e.stream, text: e.text }, 'go output');
+        return;
+      case 'action.finished': {
+        const data = { action: e.id, key: e.key, status: e.status, durationMs: e.durationMs, outputs: e.outputs, exitCode: e.exitCode, error: e.error };
+        if (e.status === 'failed') log.error(data, 'action failed');
+        else log.info(data, `action ${e.status}`);
+        return;
+      }
+      case 'build.finished':
+        log.info({ ok: e.ok, counts: e.counts, durationMs: e.durationMs, interrupted: e.interrupted }, 'build finished');
+        return;
+      case 'diagnostic':
+        log[e.diagnostic.severity === 'error' ? 'error' : 'warn']({ diagnostic: e.diagnostic }, e.diagnostic.message);
+        return;
+      case 'log':
+        log[e.level as Level]({ ...e.data }, e.message);
+        return;
+    }
+  }
+
+  close(): Promise<void> {
+    this.#logger?.flush();
+    return Promise.resolve();
+  }
+}
+
+/** Deletes all but the newest `keep` log files (names sort by time). */
+export function pruneLogs(dir: string, keep: number): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir).filter((n) => n.endsWith('.jsonl')).sort();
+  } catch {
+    return;
+  }
+  for (const name of names.slice(0, Math.max(0, names.length - keep))) {
+    try {
+      fs.unlinkSync(path.join(dir, name));
+    } catch {
+      // Another gob process pruned it first.
+    }
+  }
+}
