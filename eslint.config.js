@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'examples/**', 'bench/out/**', 'packages/cli/bin/**'] },
+  { ignores: ['**/generated/**', '**/dist/**', '**/node_modules/**', 'examples/**', 'bench/out/**', 'packages/cli/bin/**'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
