@@ -1,10 +1,10 @@
 import * as os from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { build, type Platform } from '@gob/core';
+import { build, findWorkspaceRoot, type Platform } from '@gob/core';
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
-import { combineReporters, type Reporter } from '@gob/ui';
+import { combineReporters } from '@gob/ui';
 import { LOG_LEVELS, LogReporter, type LogLevel } from '../logging.js';
-import { makeReporter, reportDiagnostics, stamp, type UiMode } from '../output.js';
+import { makeReporter, reportDiagnostics, stamp, UI_MODES, type UiMode } from '../output.js';
 import { interruptSignal } from '../signals.js';
 import { TraceReporter } from '../trace.js';
 
@@ -33,7 +33,7 @@ export function buildCommand(): Command {
     .option('--no-cache', 'do not read the action cache (results are still stored)')
     .option('--force', 'rebuild everything: skip the action cache and make go rebuild every package (-a)', false)
     .option('--dry-run', 'plan and hash everything, report what would be built, run no go build', false)
-    .addOption(new Option('--ui <mode>', 'how to show progress').choices(['auto', 'plain', 'json']).default('auto'))
+    .addOption(new Option('--ui <mode>', 'how to show progress').choices(UI_MODES).default('auto'))
     .option('--events <file>', 'also write the event stream to FILE as JSON lines')
     .addOption(new Option('--log-level <level>', 'also print the build log at this level to stderr').choices(LOG_LEVELS))
     .option('-x', 'print each go command exactly as run (cwd and environment included), ready to paste', false)
@@ -58,14 +58,21 @@ Exit codes: 0 ok, 1 a build failed, 2 bad usage or configuration, 130 interrupte
 }
 
 async function runBuildCommand(patterns: string[], flags: BuildFlags): Promise<number> {
-  const reporterFor = (root: string | undefined): Reporter => {
-    const reporters = [makeReporter({ ui: flags.ui, eventsFile: flags.events, workspaceRoot: root, showOutputs: true })];
+  // Reporters exist before planning starts: the TUI loads while gob plans, and diagnostics of any
+  // phase go through the same reporter (so CI annotations and the events file see them too).
+  const root = await findWorkspaceRoot(process.cwd());
+  const reporter = combineReporters([
+    makeReporter({
+      ui: flags.ui,
+      eventsFile: flags.events,
+      workspaceRoot: root,
+      showOutputs: true,
+      sharedTerminal: flags.x || flags.logLevel !== undefined,
+    }),
     // The log file is always written; --log-level adds stderr.
-    reporters.push(new LogReporter({ stderrLevel: flags.logLevel, stderr: process.stderr }));
-    if (flags.x) reporters.push(new TraceReporter({ write: (t) => process.stderr.write(t) }));
-    return combineReporters(reporters);
-  };
-  let reporter: Reporter | undefined;
+    new LogReporter({ stderrLevel: flags.logLevel, stderr: process.stderr }),
+    ...(flags.x ? [new TraceReporter({ write: (t) => process.stderr.write(t) })] : []),
+  ]);
   const { signal, dispose } = interruptSignal();
   try {
     const outcome = await build({
@@ -81,20 +88,18 @@ async function runBuildCommand(patterns: string[], flags: BuildFlags): Promise<n
       dryRun: flags.dryRun,
       signal,
       onEvent: (e) => {
-        reporter ??= reporterFor(process.cwd());
         reporter.onEvent(stamp(e));
       },
     });
     if (outcome.kind === 'invalid') {
-      const root = outcome.workspace?.root;
-      reportDiagnostics(outcome.diagnostics, flags.ui === 'json' || flags.events !== undefined ? (reporter ??= reporterFor(root)) : undefined, root);
+      reportDiagnostics(outcome.diagnostics, reporter, outcome.workspace?.root ?? root);
       return EXIT_USAGE;
     }
     if (outcome.interrupted) return EXIT_INTERRUPTED;
     return outcome.ok ? EXIT_OK : EXIT_FAILED;
   } finally {
     dispose();
-    await reporter?.close();
+    await reporter.close();
   }
 }
 
