@@ -10,7 +10,7 @@ import { runBuild } from './exec/run-build.js';
 import { GO_HEADER_DERIVE, goIOFromHasher, loadModules } from './golang/index.js';
 import { FileHasher, hashBytes } from './hashing/index.js';
 import { resolvePatterns } from './labels/index.js';
-import type { Platform, Target, Workspace } from './types.js';
+import { platformString, type Platform, type Target, type Workspace } from './types.js';
 import { toWorkspacePath } from './util/fs-paths.js';
 import { err, ok, type Result } from './util/result.js';
 import { loadWorkspace } from './workspace/index.js';
@@ -85,7 +85,7 @@ export async function build(opts: BuildOptions): Promise<BuildOutcome> {
           severity: 'error',
           code: 'no-binary-targets',
           message: `no go_binary targets match ${opts.patterns.join(' ')}`,
-          hint: 'gob build builds go_binary targets; go_test targets run with gob test',
+          hint: 'gob build builds go_binary targets; the patterns matched only other kinds',
         },
       ],
     };
@@ -116,7 +116,7 @@ export async function build(opts: BuildOptions): Promise<BuildOutcome> {
     patterns: [...opts.patterns],
     targets: targets.map((t) => t.label),
     profile: opts.profile,
-    platforms: [...new Set(planned.value.actions.map((a) => `${a.platform.goos}/${a.platform.goarch}`))].sort(),
+    platforms: [...new Set(planned.value.actions.map((a) => platformString(a.platform)))].sort(),
     jobs: opts.jobs,
     dryRun: opts.dryRun,
     actions: planned.value.actions.length,
