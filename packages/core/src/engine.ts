@@ -106,7 +106,7 @@ export async function build(opts: BuildOptions): Promise<BuildOutcome> {
   });
   await hasher.load();
 
-  const planned = await plan(workspace, targets, hasher, opts);
+  const planned = await plan(workspace, targets, hasher, cacheDir, opts);
   if (!planned.ok) return { kind: 'invalid', diagnostics: planned.error, workspace };
 
   opts.onEvent({
@@ -153,6 +153,7 @@ async function plan(
   workspace: Workspace,
   targets: readonly Target[],
   hasher: FileHasher,
+  cacheDir: string,
   opts: BuildOptions,
 ): Promise<Result<BuildPlan, Diagnostic[]>> {
   const modules = await loadModules(workspace.root);
@@ -168,6 +169,7 @@ async function plan(
     env: opts.env,
     goBin: opts.goBin,
     forceRebuild: opts.force,
+    probeCacheDir: cacheDir,
   });
 }
 

@@ -7,7 +7,7 @@ import {
   goFailureDiagnostic,
   loadGoPackages,
   moduleStateFiles,
-  probeGoEnv,
+  probeGoEnvCached,
   type GoEnv,
   type GoIO,
   type ModuleSet,
@@ -78,6 +78,8 @@ export interface PlanRequest {
   readonly goBin?: string | undefined;
   readonly forceRebuild?: boolean | undefined;
   readonly stamp?: Readonly<Record<string, string>> | undefined;
+  /** Where toolchain probe results are remembered (the cache dir); undefined: always probe. */
+  readonly probeCacheDir?: string | undefined;
 }
 
 /** The profile used when none is asked for: nothing beyond gob.yaml and the target. */
@@ -111,7 +113,7 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
     const id = JSON.stringify(setEnv);
     let p = probes.get(id);
     if (p === undefined) {
-      p = probeGoEnv({ goBin, cwd: workspace.root, env: { ...passthrough, ...setEnv } }).then((r) => {
+      p = probeGoEnvCached({ goBin, cwd: workspace.root, env: { ...passthrough, ...setEnv }, cacheDir: req.probeCacheDir }).then((r) => {
         if (!r.ok) return err(goFailureDiagnostic(r.error));
         if (pinned !== undefined && r.value.GOVERSION !== pinned) {
           return err({

@@ -100,3 +100,4 @@ export {
 } from './graph.js';
 export { externalLinkingReason } from './platform.js';
 export { KNOWN_ARCH, KNOWN_OS, UNIX_OS } from './syslist.js';
+export { probeGoEnvCached, PROBE_CACHE_VERSION } from './probe-cache.js';
