@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { loadGoPackages, type PackageGraph } from './graph.js';
 import { nodeGoIO } from './io.js';
 import { loadModules, type ModuleSet } from './modules.js';
 import type { BuildContext } from './scanner.js';
+import { writeTree } from './testing/generate-layouts.js';
 import { memoryGoIO, type MemoryIO, type MemoryNode } from './testing/memory-io.js';
 
 const CTX: BuildContext = { goos: 'linux', goarch: 'amd64', cgoEnabled: false, compiler: 'gc', goVersion: 'go1.26.8', experiments: [], tags: [] };
@@ -194,5 +195,51 @@ describe('real file system I/O', () => {
     // A hasher without the derive hook: fall back to reading the file.
     const plain = { derived: () => Promise.resolve({ value: null }) };
     expect((await goIOFromHasher(root, plain).readHeader('a.go')).packageName).toBe('a');
+  });
+
+  it('asks the hasher and the disk once per file and directory for all the graphs of one plan', async () => {
+    // A monorepo: many mains sharing libraries. The plan loads one graph per target through one
+    // GoIO; shared packages must not be listed and stat'ed again for every target.
+    const root = await mkdtemp(path.join(os.tmpdir(), 'gob-io-'));
+    dirs.push(root);
+    const files: Record<string, string> = {
+      'go.mod': 'module example.com/m\n\ngo 1.22\n',
+      'lib/a/a.go': 'package a\n\nimport "example.com/m/lib/b"\n\nvar X = b.Y\n',
+      'lib/b/b.go': 'package b\n\nvar Y = 1\n',
+    };
+    for (let i = 0; i < 5; i++) files[`cmd/c${String(i)}/main.go`] = 'package main\n\nimport "example.com/m/lib/a"\n\nvar _ = a.X\n\nfunc main() {}\n';
+    await writeTree(root, files);
+    const derived: string[] = [];
+    let failNext = true;
+    const hasher = {
+      async derived(p: string) {
+        derived.push(p);
+        if (p === 'lib/b/b.go' && failNext) {
+          failNext = false;
+          throw new Error('transient');
+        }
+        return { value: GO_HEADER_DERIVE.fn(p, await readFile(path.join(root, p))) };
+      },
+    };
+    const io = goIOFromHasher(root, hasher);
+    // A failed lookup is not remembered.
+    await expect(io.readHeader('lib/b/b.go')).rejects.toThrow('transient');
+    derived.length = 0;
+    const modules = await loadModules(root);
+    if (!modules.ok) throw new Error(JSON.stringify(modules.error));
+    for (let i = 0; i < 5; i++) {
+      const g = await loadGoPackages({ roots: [`cmd/c${String(i)}`], ctx: CTX, modules: modules.value }, io);
+      if (!g.ok) throw new Error(JSON.stringify(g.error));
+      expect(g.value.packages.map((p) => p.dir)).toEqual([`cmd/c${String(i)}`, 'lib/a', 'lib/b']);
+    }
+    expect(derived.sort()).toEqual(['cmd/c0/main.go', 'cmd/c1/main.go', 'cmd/c2/main.go', 'cmd/c3/main.go', 'cmd/c4/main.go', 'lib/a/a.go', 'lib/b/b.go']);
+    // The instance is the plan's snapshot; a new instance (the next build) sees the disk again.
+    await writeFile(path.join(root, 'lib/b/b.go'), 'package renamed\n');
+    await writeFile(path.join(root, 'lib/b/new.go'), 'package b\n');
+    expect((await io.readHeader('lib/b/b.go')).packageName).toBe('b');
+    expect((await io.readdir('lib/b'))?.map((e) => e.name)).toEqual(['b.go']);
+    const next = goIOFromHasher(root, hasher);
+    expect((await next.readHeader('lib/b/b.go')).packageName).toBe('renamed');
+    expect((await next.readdir('lib/b'))?.map((e) => e.name).sort()).toEqual(['b.go', 'new.go']);
   });
 });

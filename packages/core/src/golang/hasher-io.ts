@@ -4,7 +4,7 @@
  */
 import type { WorkspacePath } from '../types.js';
 import { parseSourceFileHeader, type GoFileHeader } from './header.js';
-import { nodeGoIO, type GoIO } from './io.js';
+import { nodeGoIO, type GoDirEntry, type GoIO } from './io.js';
 import { isSourceFileName, nameExt } from './scanner.js';
 
 /**
@@ -30,15 +30,40 @@ function isHeader(v: unknown): v is GoFileHeader {
   return typeof v === 'object' && v !== null && Array.isArray((v as { imports?: unknown }).imports);
 }
 
-/** A GoIO that lists directories from disk and takes headers from `hasher`. */
+/**
+ * A GoIO that lists directories from disk and takes headers from `hasher`, for one plan.
+ *
+ * It is a snapshot: each directory is listed and each header looked up at most once per
+ * instance, however many targets' package graphs ask (a plan loads one graph per target, and
+ * the targets of a monorepo share most of their packages). So every target of the plan sees the
+ * same files, and a no-op build of N targets does not stat and list shared packages N times.
+ * Create a new instance for each build (as the hasher itself is one build's snapshot); a
+ * long-lived instance would not see edits.
+ */
 export function goIOFromHasher(root: string, hasher: DerivedHeaderSource): GoIO {
   const disk = nodeGoIO(root);
+  const dirs = new Map<WorkspacePath, Promise<readonly GoDirEntry[] | undefined>>();
+  const headers = new Map<WorkspacePath, Promise<GoFileHeader>>();
   return {
-    readdir: (dir) => disk.readdir(dir),
-    async readHeader(path) {
-      const d = await hasher.derived(path);
-      // A hasher configured without this derive hook yields something else: parse directly.
-      return isHeader(d.value) ? d.value : disk.readHeader(path);
-    },
+    readdir: (dir) => once(dirs, dir, () => disk.readdir(dir)),
+    readHeader: (path) =>
+      once(headers, path, async () => {
+        const d = await hasher.derived(path);
+        // A hasher configured without this derive hook yields something else: parse directly.
+        return isHeader(d.value) ? d.value : disk.readHeader(path);
+      }),
   };
+}
+
+/** `memo[key]`, computed by `f` on first use. A failure is not remembered: the next call retries. */
+function once<T>(memo: Map<WorkspacePath, Promise<T>>, key: WorkspacePath, f: () => Promise<T>): Promise<T> {
+  let p = memo.get(key);
+  if (p === undefined) {
+    p = f();
+    memo.set(key, p);
+    p.catch(() => {
+      if (memo.get(key) === p) memo.delete(key);
+    });
+  }
+  return p;
 }

@@ -86,6 +86,23 @@ describe('workspace mode (go.work)', () => {
     expect(set.resolveImport('example.com/common/platform', set.moduleForDir('services/api'))).toMatchObject({ kind: 'unresolved', code: 'no-required-module' });
   });
 
+  it('leaves go.work.sum, which go build writes itself, out of the key files', async () => {
+    // A checkout without go.work.sum gets one from the first `go build` in workspace mode (the
+    // checksums of modules no go.sum lists). Were it hashed, a second build would rebuild all.
+    const files: FileTree = {
+      'go.work': 'go 1.22\n\nuse (\n\t./a\n\t./b\n)\n',
+      'a/go.mod': 'module example.com/a\n\ngo 1.22\n\nrequire example.com/ext v1.0.0\n',
+      'a/go.sum': 'example.com/ext v1.0.0 h1:x\n',
+      'b/go.mod': 'module example.com/b\n\ngo 1.22\n',
+    };
+    const without = await load(await tree(files));
+    const withSum = await load(await tree({ ...files, 'go.work.sum': 'example.com/other v1.0.0/go.mod h1:y\n' }));
+    expect(withSum.workSumFile).toBe('go.work.sum');
+    const a = withSum.moduleForDir('a');
+    expect(withSum.stateFiles(a === undefined ? [] : [a])).toEqual(['a/go.mod', 'a/go.sum', 'b/go.mod', 'go.work']);
+    expect(withSum.stateFiles([])).toEqual(without.stateFiles([]));
+  });
+
   it('fails on a go.work that uses a directory without go.mod', async () => {
     const root = await tree({ 'go.work': 'go 1.22\n\nuse ./missing\n' });
     const r = await loadModules(root);
@@ -132,6 +149,12 @@ describe('independent modules (no go.work)', () => {
     expect(m?.goSumFile).toBe('go.sum');
     expect(set.resolveImport('example.com/ext/pkg', m)).toEqual({ kind: 'external', modulePath: 'example.com/ext', version: 'v1.2.3', replacement: undefined });
     expect(set.resolveImport('example.com/ext/sub/x', m)).toMatchObject({ kind: 'external', modulePath: 'example.com/ext/sub', version: 'v0.4.0' });
+    // Module paths match at element boundaries only.
+    expect(set.resolveImport('example.com/ext/sub', m)).toMatchObject({ kind: 'external', modulePath: 'example.com/ext/sub' });
+    expect(set.resolveImport('example.com/ext/subzero/x', m)).toMatchObject({ kind: 'external', modulePath: 'example.com/ext', version: 'v1.2.3' });
+    expect(set.resolveImport('example.com/ext', m)).toMatchObject({ kind: 'external', modulePath: 'example.com/ext' });
+    expect(set.resolveImport('example.com/extra/x', m)).toMatchObject({ kind: 'unresolved', code: 'no-required-module' });
+    expect(set.resolveImport('example.com', m)).toMatchObject({ kind: 'unresolved', code: 'no-required-module' });
     expect(set.resolveImport('example.com/old/p', m)).toMatchObject({ kind: 'external', modulePath: 'example.com/old', replacement: { path: 'example.com/new', version: 'v1.1.0' } });
     expect(set.resolveImport('example.com/gone/p', m)).toMatchObject({ kind: 'unresolved', code: 'replace-outside-workspace' });
     expect(set.resolveImport('example.com/m/internal/x', m)).toMatchObject({ kind: 'local', dir: 'internal/x' });

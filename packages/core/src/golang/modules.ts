@@ -94,6 +94,7 @@ export interface ModuleSet {
   readonly root: string;
   readonly mode: 'workspace' | 'modules';
   readonly workFile?: WorkspacePath | undefined;
+  /** go.work.sum, when it exists (not an action input: see `stateFiles`). */
   readonly workSumFile?: WorkspacePath | undefined;
   readonly work?: GoWorkFile | undefined;
   /** Workspace mode with a vendor/ directory beside go.work. */
@@ -109,9 +110,15 @@ export interface ModuleSet {
   resolveImport(importPath: string, fromModule: GoModule | undefined): ImportResolution;
   /**
    * The module-state files that belong in an action key for a build whose packages come from
-   * `modules` (existing files only, sorted): go.work, go.work.sum, each module's go.mod and
-   * go.sum and vendor/modules.txt. In workspace mode every workspace module counts, since
-   * together they decide the build list.
+   * `modules` (existing files only, sorted): go.work, each module's go.mod and go.sum and
+   * vendor/modules.txt. In workspace mode every workspace module counts, since together they
+   * decide the build list.
+   *
+   * Not go.work.sum: in workspace mode `go build` itself writes it (the checksums of modules no
+   * go.sum lists), so a checkout without one — many repositories ignore it — gets one during
+   * the first build, and hashing it would change every key after that build, then again
+   * whenever a build adds lines. It holds only checksums, which cannot change a binary: the
+   * versions come from go.work and the go.mod files, which are hashed.
    */
   stateFiles(modules: Iterable<GoModule>): WorkspacePath[];
 }
@@ -394,12 +401,28 @@ interface Candidate {
 
 /** Everything that decides resolution for one build: a main module, or the whole workspace. */
 interface ResolutionContext {
-  /** Candidates sorted by path length, longest first. */
-  readonly candidates: readonly Candidate[];
+  /** Candidates by module path (the first one of a path wins). */
+  readonly candidates: ReadonlyMap<string, Candidate>;
   readonly mainPaths: ReadonlySet<string>;
   readonly vendor?: { readonly dir: WorkspacePath; readonly manifest?: VendorManifest | undefined } | undefined;
   /** Go < 1.17 modules have unpruned graphs: a dependency may be required only transitively. */
   readonly lenient: boolean;
+}
+
+/**
+ * The candidate whose module path is the longest path prefix of `importPath` (the module that
+ * provides the package). Walks the import path's prefixes instead of every required module: a
+ * monorepo's build resolves thousands of imports against hundreds of requirements.
+ */
+function longestModulePrefix(candidates: ReadonlyMap<string, Candidate>, importPath: string): Candidate | undefined {
+  let p = importPath;
+  for (;;) {
+    const c = candidates.get(p);
+    if (c !== undefined) return c;
+    const i = p.lastIndexOf('/');
+    if (i <= 0) return undefined;
+    p = p.slice(0, i);
+  }
 }
 
 function isUnder(importPath: string, modulePath: string): boolean {
@@ -451,7 +474,8 @@ function buildModuleSet(init: {
         candidates.push({ path: modPath, version, replacement: { path: rep.r.newPath, version: rep.r.newVersion } });
       }
     }
-    candidates.sort((a, b) => b.path.length - a.path.length);
+    const byPath = new Map<string, Candidate>();
+    for (const c of candidates) if (!byPath.has(c.path)) byPath.set(c.path, c);
     const lenient = mainMods.some((m) => compareGoVersions(m.goVersion ?? '1.16', '1.17') < 0);
     let vendor: ResolutionContext['vendor'];
     if (mode === 'workspace') {
@@ -460,7 +484,7 @@ function buildModuleSet(init: {
       const main = mainMods[0];
       if (main?.vendored === true) vendor = { dir: joinWorkspacePath(main.dir, 'vendor'), manifest: main.vendor };
     }
-    return { candidates, mainPaths, vendor, lenient };
+    return { candidates: byPath, mainPaths, vendor, lenient };
   };
 
   let workspaceContext: ResolutionContext | undefined;
@@ -513,7 +537,7 @@ function buildModuleSet(init: {
     if (ctx === undefined) {
       return { kind: 'unresolved', code: 'no-main-module', reason: `cannot resolve "${importPath}" outside a module` };
     }
-    const best = ctx.candidates.find((c) => isUnder(importPath, c.path));
+    const best = longestModulePrefix(ctx.candidates, importPath);
     const firstElem = importPath.split('/')[0] ?? '';
     // The standard library: a first element without a dot that no local module claims. (Paths
     // like golang.org/x/net that std vendors have a dot, so they are never std here.)
@@ -546,7 +570,6 @@ function buildModuleSet(init: {
     };
     if (mode === 'workspace') {
       files.add('go.work');
-      if (init.workSumFile !== undefined) files.add(init.workSumFile);
       if (init.workVendor?.modulesFile !== undefined) files.add(init.workVendor.modulesFile);
       for (const m of mains) add(m);
     }

@@ -107,7 +107,7 @@ export async function initWorkspace(opts: InitOptions): Promise<Result<InitResul
   for (const dir of mains) {
     const buildRel = dir === '' ? BUILD_FILE_NAME : `${dir}/${BUILD_FILE_NAME}`;
     const buildAbs = fromWorkspacePath(root, buildRel);
-    const name = targetName(dir, root);
+    const name = targetName(dir, modules.value.moduleForDir(dir)?.path);
     const text = await fs.readFile(buildAbs, 'utf8').catch(() => undefined);
     if (text === undefined) {
       await writeAtomic(buildAbs, `targets:\n  ${name}:\n    kind: go_binary\n`);
@@ -145,11 +145,26 @@ function nearestModDir(dir: WorkspacePath, modFiles: ReadonlySet<string>): Works
   }
 }
 
-function targetName(dir: WorkspacePath, root: string): string {
-  const base = dir === '' ? path.basename(root) : (dir.split('/').at(-1) ?? 'main');
+/**
+ * The target name (and so the binary's name) for the main package in `dir`: the directory's last
+ * element, so that `//dir` is short for the label. The root directory has no name of its own in
+ * the repository, so its target takes the name `go build` gives the binary, from the module path
+ * (`example.com/tool/v2` → `tool`), never the name of the checkout directory, which differs
+ * between clones.
+ */
+function targetName(dir: WorkspacePath, modulePath: string | undefined): string {
+  const base = dir === '' ? goExecName(modulePath ?? '') || 'main' : (dir.split('/').at(-1) ?? 'main');
   const cleaned = base.replace(/[^A-Za-z0-9_.+-]/g, '_');
   const name = TARGET_NAME.test(cleaned) ? cleaned : `_${cleaned}`;
   return name === 'all' ? 'all_bin' : name;
+}
+
+/** cmd/go's DefaultExecName in module mode: the last path element, skipping a major version suffix. */
+function goExecName(importPath: string): string {
+  const elems = importPath.split('/');
+  const last = elems.at(-1) ?? '';
+  if (elems.length > 1 && /^v(?:[2-9]|[1-9][0-9]+)$/.test(last)) return elems.at(-2) ?? last;
+  return last;
 }
 
 /** True when a go_binary in the file builds the file's own directory (package "." or absent). */

@@ -1,0 +1,55 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { writeTree, type FileTree } from '../golang/testing/generate-layouts.js';
+import { initWorkspace } from './init-workspace.js';
+
+const tmpDirs: string[] = [];
+afterAll(async () => {
+  await Promise.all(tmpDirs.map((d) => rm(d, { recursive: true, force: true })));
+});
+
+/** A fresh workspace whose directory name (`gob-init-checkout-…`) is not the module's name. */
+async function tree(files: FileTree): Promise<string> {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'gob-init-checkout-'));
+  tmpDirs.push(root);
+  await writeTree(root, files);
+  return root;
+}
+
+async function init(root: string) {
+  const r = await initWorkspace({ root, env: process.env });
+  if (!r.ok) throw new Error(JSON.stringify(r.error));
+  return r.value;
+}
+
+const MAIN = 'package main\n\nfunc main() {}\n';
+
+describe('gob init target names', () => {
+  it('names a main package at the workspace root after its module path, not the checkout directory', async () => {
+    const root = await tree({
+      'go.mod': 'module example.com/org/tool/v3\n\ngo 1.22\n',
+      'main.go': MAIN,
+      'cmd/helper/main.go': MAIN,
+    });
+    const r = await init(root);
+    expect([...r.created].sort()).toEqual(['BUILD.yaml', 'cmd/helper/BUILD.yaml']);
+    // `go build` in the root names the binary "tool" (the /v3 major version suffix is skipped).
+    expect(await readFile(path.join(root, 'BUILD.yaml'), 'utf8')).toBe('targets:\n  tool:\n    kind: go_binary\n');
+    expect(await readFile(path.join(root, 'cmd/helper/BUILD.yaml'), 'utf8')).toBe('targets:\n  helper:\n    kind: go_binary\n');
+  });
+
+  it('uses the root module of a go.work workspace, and keeps version-like names that are not major versions', async () => {
+    const root = await tree({
+      'go.work': 'go 1.22\n\nuse (\n\t.\n\t./lib\n)\n',
+      'go.mod': 'module example.com/v1\n\ngo 1.22\n',
+      'main.go': MAIN,
+      'lib/go.mod': 'module example.com/lib\n\ngo 1.22\n',
+      'lib/lib.go': 'package lib\n',
+    });
+    await init(root);
+    // v1 is not a major version suffix for cmd/go, so the binary is called v1.
+    expect(await readFile(path.join(root, 'BUILD.yaml'), 'utf8')).toBe('targets:\n  v1:\n    kind: go_binary\n');
+  });
+});
