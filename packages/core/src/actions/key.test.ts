@@ -131,6 +131,12 @@ describe('action key', () => {
     expect(darwin).not.toBe(arm);
   });
 
+  it('with cgo on, changes with the C flags even for a binary with no cgo files of its own', async () => {
+    const gobYaml = (cflags: string) => (r: string) =>
+      fs.writeFile(path.join(r, 'gob.yaml'), `version: 1\ngo:\n  env: { CGO_ENABLED: "1", CGO_CFLAGS: "${cflags}" }\n`);
+    expect(await keyAfter(gobYaml('-O2 -g'))).not.toBe(await keyAfter(gobYaml('-O0 -g')));
+  });
+
   it('changes with the profile', async () => {
     expect(await keyAfter(noChange, { profile: 'release' })).not.toBe(baseline);
   });

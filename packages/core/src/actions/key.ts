@@ -25,7 +25,7 @@ export interface KeyManifest {
     readonly compiler?: string | undefined;
     /** Only with trimpath off: paths are then embedded in the binary. */
     readonly goroot?: string | undefined;
-    /** First line of `$CC --version` when the closure uses cgo. */
+    /** First line of `$CC --version` when cgo is enabled. */
     readonly cc?: string | undefined;
   };
   /** Effective values of the output-affecting go env (GOOS, GOARCH, GOAMD64, GOFLAGS, …). */

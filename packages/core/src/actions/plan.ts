@@ -139,6 +139,17 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
   const compilerIds = new Map<string, Promise<string | undefined>>();
   const ccIds = new Map<string, Promise<string | undefined>>();
 
+  // One digest lookup per file per plan, however many targets share it.
+  const digestCache = new Map<WorkspacePath, Promise<Sha256>>();
+  const digestAll = (paths: readonly WorkspacePath[]): Promise<Sha256[]> => {
+    const missing = paths.filter((p) => !digestCache.has(p));
+    if (missing.length > 0) {
+      const batch = req.hasher.digestMany(missing);
+      missing.forEach((p, i) => digestCache.set(p, batch.then((ds) => ds[i] as Sha256)));
+    }
+    return Promise.all(paths.map((p) => digestCache.get(p) as Promise<Sha256>));
+  };
+
   const diagnostics: Diagnostic[] = [];
   const actions: PlannedAction[] = [];
   const binaries = req.targets.filter((t): t is GoBinaryTarget => t.kind === 'go_binary');
@@ -184,21 +195,19 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
     }
 
     const inputFiles = new Set<WorkspacePath>();
-    let usesCgo = false;
-    for (const pkg of graph.value.packages) {
-      for (const f of pkg.inputFiles) inputFiles.add(f);
-      if (pkg.cgoFiles.length > 0) usesCgo = true;
-    }
+    for (const pkg of graph.value.packages) for (const f of pkg.inputFiles) inputFiles.add(f);
     for (const f of moduleStateFiles(req.modules, graph.value.modules)) inputFiles.add(f);
     const sortedFiles = [...inputFiles].sort();
-    const digests = await req.hasher.digestMany(sortedFiles);
+    const digests = await digestAll(sortedFiles);
     const files: Record<WorkspacePath, Sha256> = {};
     sortedFiles.forEach((f, i) => {
       files[f] = digests[i] as Sha256;
     });
 
+    // With cgo on, C settings matter even when no workspace package has cgo files: the standard
+    // library (net, os/user, runtime/cgo) and external modules use cgo too.
     const goenvKeyed: Record<string, string> = {};
-    for (const name of [...OUTPUT_AFFECTING_GO_ENV, ...(ctx.cgoEnabled && usesCgo ? CGO_GO_ENV : [])]) {
+    for (const name of [...OUTPUT_AFFECTING_GO_ENV, ...(ctx.cgoEnabled ? CGO_GO_ENV : [])]) {
       const v = goenv.raw[name];
       if (v !== undefined && v !== '') goenvKeyed[name] = v;
     }
@@ -222,7 +231,7 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
         goversion: goenv.GOVERSION,
         compiler: goenv.GOVERSION.startsWith('devel') ? await memo(compilerIds, goBin, () => compilerVersion(goBin, passthrough)) : undefined,
         goroot: trimpath ? undefined : goenv.GOROOT,
-        cc: ctx.cgoEnabled && usesCgo ? await memo(ccIds, goenv.CC, () => ccVersion(goenv.CC, passthrough)) : undefined,
+        cc: ctx.cgoEnabled ? await memo(ccIds, goenv.CC, () => ccVersion(goenv.CC, passthrough)) : undefined,
       }),
       goenv: goenvKeyed,
       env: userEnv,
