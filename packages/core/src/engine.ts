@@ -70,6 +70,7 @@ export function cacheDirFor(workspace: Workspace, env: Readonly<Record<string, s
 
 /** `gob build`: plan every matching binary target and build or restore it. */
 export async function build(opts: BuildOptions): Promise<BuildOutcome> {
+  const startedAt = Date.now();
   const loaded = await openWorkspace({ cwd: opts.cwd });
   if (!loaded.ok) return { kind: 'invalid', diagnostics: loaded.error };
   const { workspace, currentDir } = loaded.value;
@@ -134,6 +135,7 @@ export async function build(opts: BuildOptions): Promise<BuildOutcome> {
     dryRun: opts.dryRun,
     signal: opts.signal,
     onEvent: opts.onEvent,
+    startedAt,
   });
   // How much file I/O hashing took: a no-op build should read no file (tests rely on this).
   opts.onEvent({ type: 'log', level: 'debug', message: 'file hashing', data: { ...hasher.stats() } });

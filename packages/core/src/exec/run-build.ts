@@ -26,6 +26,8 @@ export interface RunBuildOptions {
   readonly onEvent: EventSink;
   readonly spawn?: SpawnFn | undefined;
   readonly now?: (() => number) | undefined;
+  /** When the build began (planning included); build.finished's duration counts from here. */
+  readonly startedAt?: number | undefined;
 }
 
 export interface RunBuildResult {
@@ -42,7 +44,7 @@ export interface RunBuildResult {
 export async function runBuild(opts: RunBuildOptions): Promise<RunBuildResult> {
   const now = opts.now ?? Date.now;
   const spawn = opts.spawn ?? spawnProcess;
-  const started = now();
+  const started = opts.startedAt ?? now();
   const counts = { built: 0, cached: 0, failed: 0, skipped: 0, cachedLocal: 0, cachedRemote: 0, wouldBuild: 0 };
   const outputs: string[] = [];
   const finish = (e: Omit<ActionFinishedEvent, 'type'>): void => {
