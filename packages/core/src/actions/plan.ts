@@ -6,11 +6,12 @@ import {
   buildContextFromGoEnv,
   goFailureDiagnostic,
   loadGoPackages,
-  moduleStateFiles,
   probeGoEnvCached,
+  type BuildContext,
   type GoEnv,
   type GoIO,
   type ModuleSet,
+  type PackageGraph,
 } from '../golang/index.js';
 import {
   platformString,
@@ -150,10 +151,32 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
     return Promise.all(paths.map((p) => digestCache.get(p) as Promise<Sha256>));
   };
 
+  // One package graph per configuration (env + tags), holding the roots of every target built
+  // with it: shared libraries are scanned once, not once per target. Roots are collected while
+  // the configurations are being probed, then each graph loads once all its roots are known.
+  const binaries = req.targets.filter((t): t is GoBinaryTarget => t.kind === 'go_binary');
+  const pending: { platform: Platform; target: GoBinaryTarget }[] = [];
+  for (const target of binaries) for (const platform of req.platforms ?? target.platforms ?? [host]) pending.push({ target, platform });
+  const groups = new Map<string, { roots: Set<WorkspacePath>; graph?: Promise<Result<PackageGraph, Diagnostic[]>> }>();
+  // Every action reports once, through graphFor or skipGraph; graphs load when all have.
+  let unassigned = pending.length;
+  let release = (): void => undefined;
+  const allAssigned = new Promise<void>((resolve) => (release = resolve));
+  const skipGraph = (): void => {
+    if (--unassigned === 0) release();
+  };
+  const graphFor = async (id: string, ctx: BuildContext, root: WorkspacePath): Promise<Result<PackageGraph, Diagnostic[]>> => {
+    const g = groups.get(id) ?? { roots: new Set<WorkspacePath>() };
+    groups.set(id, g);
+    g.roots.add(root);
+    skipGraph();
+    await allAssigned;
+    g.graph ??= loadGoPackages({ roots: [...g.roots].sort(), ctx, modules: req.modules, includeTests: false }, req.goIO);
+    return g.graph;
+  };
+
   const diagnostics: Diagnostic[] = [];
   const actions: PlannedAction[] = [];
-  const binaries = req.targets.filter((t): t is GoBinaryTarget => t.kind === 'go_binary');
-
   const planOne = async (target: GoBinaryTarget, platform: Platform): Promise<PlannedAction | undefined> => {
     const userEnv: Record<string, string> = {
       ...workspace.config.go.env,
@@ -169,21 +192,21 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
     const probed = await probe(setEnv);
     if (!probed.ok) {
       diagnostics.push(probed.error);
+      skipGraph();
       return undefined;
     }
     const goenv = probed.value;
     const tags = [...(profile.tags ?? []), ...target.tags];
     const ctx = buildContextFromGoEnv(goenv, tags);
-    const graph = await loadGoPackages(
-      { roots: [target.goPackage], ctx, modules: req.modules, includeTests: false },
-      req.goIO,
-    );
+    const graph = await graphFor(JSON.stringify([setEnv, tags]), ctx, target.goPackage);
     if (!graph.ok) {
       diagnostics.push(...graph.error);
       return undefined;
     }
-    const root = graph.value.packages.find((p) => p.dir === target.goPackage);
-    if (root !== undefined && root.name !== 'main') {
+    const closure = graph.value.roots.find((r) => r.dir === target.goPackage);
+    const root = graph.value.packageByDir.get(target.goPackage);
+    if (closure === undefined || root === undefined) throw new Error(`no closure for ${target.goPackage} in its graph`);
+    if (root.name !== 'main') {
       diagnostics.push({
         severity: 'error',
         code: 'not-main-package',
@@ -194,9 +217,7 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
       return undefined;
     }
 
-    const inputFiles = new Set<WorkspacePath>();
-    for (const pkg of graph.value.packages) for (const f of pkg.inputFiles) inputFiles.add(f);
-    for (const f of moduleStateFiles(req.modules, graph.value.modules)) inputFiles.add(f);
+    const inputFiles = new Set<WorkspacePath>([...closure.inputFiles, ...closure.moduleStateFiles]);
     const sortedFiles = [...inputFiles].sort();
     const digests = await digestAll(sortedFiles);
     const files: Record<WorkspacePath, Sha256> = {};
@@ -238,7 +259,7 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
       // -a makes go redo its own work but cannot change the result: keep it out of the key.
       args: ['build', ...flags.filter((f) => f !== '-a'), '.'],
       files,
-      modules: Object.fromEntries([...graph.value.externalModules].map(([m, v]) => [m, v ?? ''])),
+      modules: Object.fromEntries([...closure.externalModules].map(([m, v]) => [m, v ?? ''])),
       deps: {},
       workspaceRoot: trimpath ? undefined : workspace.root,
     });
@@ -261,12 +282,9 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
     };
   };
 
-  const work: Promise<PlannedAction | undefined>[] = [];
-  for (const target of binaries) {
-    const platforms = req.platforms ?? target.platforms ?? [host];
-    for (const platform of platforms) work.push(planOne(target, platform));
+  for (const a of await Promise.all(pending.map(({ target, platform }) => planOne(target, platform)))) {
+    if (a !== undefined) actions.push(a);
   }
-  for (const a of await Promise.all(work)) if (a !== undefined) actions.push(a);
   if (diagnostics.length > 0) return err(dedupe(diagnostics));
   return ok({ actions: linkDeps(actions), host, profile: req.profile });
 }
