@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { sha256Canonical } from '../hashing/index.js';
 import { ok, type Result } from '../util/result.js';
+import { writeFileAtomic } from '../util/write-atomic.js';
 import { probeGoEnv, type GoEnv, type GoFailure, type ProbeGoEnvOptions } from './toolchain.js';
 
 /**
@@ -25,7 +25,7 @@ export async function probeGoEnvCached(opts: ProbeGoEnvOptions & { readonly cach
     }
   }
   const r = await probeGoEnv(opts);
-  if (r.ok && file !== undefined) await writeAtomic(file, JSON.stringify(r.value));
+  if (r.ok && file !== undefined) await remember(file, JSON.stringify(r.value));
   return r;
 }
 
@@ -85,12 +85,10 @@ async function fileStamp(file: string): Promise<string> {
   }
 }
 
-async function writeAtomic(file: string, text: string): Promise<void> {
+async function remember(file: string, text: string): Promise<void> {
   try {
     await fs.mkdir(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-    await fs.writeFile(tmp, text);
-    await fs.rename(tmp, file);
+    await writeFileAtomic(file, text);
   } catch {
     // The probe cache is an optimisation: failing to write it changes nothing else.
   }

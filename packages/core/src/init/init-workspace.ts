@@ -17,6 +17,7 @@ import { pickPassthrough } from '../actions/go-env.js';
 import type { WorkspacePath } from '../types.js';
 import { fromWorkspacePath } from '../util/fs-paths.js';
 import { err, ok, type Result } from '../util/result.js';
+import { writeFileAtomic } from '../util/write-atomic.js';
 import { ALWAYS_SKIPPED_DIRS, BUILD_FILE_NAME, CONFIG_FILE_NAME } from '../workspace/index.js';
 
 /**
@@ -98,7 +99,7 @@ export async function initWorkspace(opts: InitOptions): Promise<Result<InitResul
   const configPath = path.join(root, CONFIG_FILE_NAME);
   const createdConfig = !(await exists(configPath));
   if (createdConfig) {
-    await writeAtomic(configPath, '# gob workspace: every field is optional (see docs/build-yaml.md).\nversion: 1\n');
+    await writeFileAtomic(configPath, '# gob workspace: every field is optional (see docs/build-yaml.md).\nversion: 1\n');
   }
 
   const created: WorkspacePath[] = [];
@@ -110,7 +111,7 @@ export async function initWorkspace(opts: InitOptions): Promise<Result<InitResul
     const name = targetName(dir, modules.value.moduleForDir(dir)?.path);
     const text = await fs.readFile(buildAbs, 'utf8').catch(() => undefined);
     if (text === undefined) {
-      await writeAtomic(buildAbs, `targets:\n  ${name}:\n    kind: go_binary\n`);
+      await writeFileAtomic(buildAbs, `targets:\n  ${name}:\n    kind: go_binary\n`);
       created.push(buildRel);
       continue;
     }
@@ -129,7 +130,7 @@ export async function initWorkspace(opts: InitOptions): Promise<Result<InitResul
       continue;
     }
     doc.setIn(['targets', freeName(doc, name)], doc.createNode({ kind: 'go_binary' }));
-    await writeAtomic(buildAbs, doc.toString());
+    await writeFileAtomic(buildAbs, doc.toString());
     updated.push(buildRel);
   }
   return ok({ root, createdConfig, created, updated, unchanged, warnings });
@@ -194,8 +195,3 @@ async function exists(p: string): Promise<boolean> {
   );
 }
 
-async function writeAtomic(file: string, text: string): Promise<void> {
-  const tmp = `${file}.gob-tmp-${process.pid}`;
-  await fs.writeFile(tmp, text);
-  await fs.rename(tmp, file);
-}
