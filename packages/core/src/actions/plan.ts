@@ -73,7 +73,7 @@ export interface PlanRequest {
   readonly platforms?: readonly Platform[] | undefined;
   readonly modules: ModuleSet;
   readonly hasher: FileHasher;
-  readonly goIO: GoIO;
+  readonly goIO: GoIO & { knownDigest?: (path: WorkspacePath) => Sha256 | undefined };
   /** gob's own environment: only the pass-through allow-list is taken from it. */
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly goBin?: string | undefined;
@@ -143,6 +143,11 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
   // One digest lookup per file per plan, however many targets share it.
   const digestCache = new Map<WorkspacePath, Promise<Sha256>>();
   const digestAll = (paths: readonly WorkspacePath[]): Promise<Sha256[]> => {
+    // Files whose headers the scanner read were hashed in that same read.
+    for (const p of paths) {
+      const known = digestCache.has(p) ? undefined : req.goIO.knownDigest?.(p);
+      if (known !== undefined) digestCache.set(p, Promise.resolve(known));
+    }
     const missing = paths.filter((p) => !digestCache.has(p));
     if (missing.length > 0) {
       const batch = req.hasher.digestMany(missing);

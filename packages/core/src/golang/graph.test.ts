@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { hashBytes } from '../hashing/index.js';
 import { goIOFromHasher, GO_HEADER_DERIVE } from './hasher-io.js';
 import { loadGoPackages, type PackageGraph } from './graph.js';
 import { nodeGoIO } from './io.js';
@@ -186,14 +187,18 @@ describe('real file system I/O', () => {
     const hasher = {
       derived: (p: string) => {
         derived.push(p);
-        return Promise.resolve({ value: GO_HEADER_DERIVE.fn(p, Buffer.from('package fromhasher\n')) });
+        return Promise.resolve({ digest: hashBytes('package fromhasher\n'), value: GO_HEADER_DERIVE.fn(p, Buffer.from('package fromhasher\n')) });
       },
     };
-    expect((await goIOFromHasher(root, hasher).readHeader('a.go')).packageName).toBe('fromhasher');
+    const io = goIOFromHasher(root, hasher);
+    expect((await io.readHeader('a.go')).packageName).toBe('fromhasher');
     expect(derived).toEqual(['a.go']);
+    // The digest of the content the header came from is known without another lookup.
+    expect(io.knownDigest('a.go')).toBe(hashBytes('package fromhasher\n'));
+    expect(io.knownDigest('b.go')).toBeUndefined();
     expect(GO_HEADER_DERIVE.fn('x/logo.png', Buffer.from('x'))).toBeNull();
     // A hasher without the derive hook: fall back to reading the file.
-    const plain = { derived: () => Promise.resolve({ value: null }) };
+    const plain = { derived: () => Promise.resolve({ digest: hashBytes(''), value: null }) };
     expect((await goIOFromHasher(root, plain).readHeader('a.go')).packageName).toBe('a');
   });
 
@@ -218,7 +223,8 @@ describe('real file system I/O', () => {
           failNext = false;
           throw new Error('transient');
         }
-        return { value: GO_HEADER_DERIVE.fn(p, await readFile(path.join(root, p))) };
+        const content = await readFile(path.join(root, p));
+        return { digest: hashBytes(content), value: GO_HEADER_DERIVE.fn(p, content) };
       },
     };
     const io = goIOFromHasher(root, hasher);

@@ -2,7 +2,7 @@
  * Serves Go file headers from gob's content hasher, so headers are parsed in the same read that
  * hashes a file and remembered in the stat cache: a no-op build parses nothing.
  */
-import type { WorkspacePath } from '../types.js';
+import type { Sha256, WorkspacePath } from '../types.js';
 import { parseSourceFileHeader, type GoFileHeader } from './header.js';
 import { nodeGoIO, type GoDirEntry, type GoIO } from './io.js';
 import { isSourceFileName, nameExt } from './scanner.js';
@@ -23,7 +23,13 @@ export const GO_HEADER_DERIVE = {
 
 /** Anything that hands out values derived with GO_HEADER_DERIVE (gob's FileHasher does). */
 export interface DerivedHeaderSource {
-  derived(path: WorkspacePath): Promise<{ readonly value: unknown }>;
+  derived(path: WorkspacePath): Promise<{ readonly digest: Sha256; readonly value: unknown }>;
+}
+
+/** The snapshot GoIO, which also tells the digests of the files whose headers it served. */
+export interface HasherGoIO extends GoIO {
+  /** The digest of the content a served header was parsed from (undefined if not served). */
+  knownDigest(path: WorkspacePath): Sha256 | undefined;
 }
 
 function isHeader(v: unknown): v is GoFileHeader {
@@ -40,18 +46,22 @@ function isHeader(v: unknown): v is GoFileHeader {
  * Create a new instance for each build (as the hasher itself is one build's snapshot); a
  * long-lived instance would not see edits.
  */
-export function goIOFromHasher(root: string, hasher: DerivedHeaderSource): GoIO {
+export function goIOFromHasher(root: string, hasher: DerivedHeaderSource): HasherGoIO {
   const disk = nodeGoIO(root);
   const dirs = new Map<WorkspacePath, Promise<readonly GoDirEntry[] | undefined>>();
   const headers = new Map<WorkspacePath, Promise<GoFileHeader>>();
+  const digests = new Map<WorkspacePath, Sha256>();
   return {
     readdir: (dir) => once(dirs, dir, () => disk.readdir(dir)),
     readHeader: (path) =>
       once(headers, path, async () => {
         const d = await hasher.derived(path);
         // A hasher configured without this derive hook yields something else: parse directly.
-        return isHeader(d.value) ? d.value : disk.readHeader(path);
+        if (!isHeader(d.value)) return disk.readHeader(path);
+        digests.set(path, d.digest);
+        return d.value;
       }),
+    knownDigest: (path) => digests.get(path),
   };
 }
 

@@ -89,7 +89,7 @@ export {
 } from './scanner.js';
 export { isBadEmbedName, pathMatch, resolveEmbedPatterns, validEmbedPattern, type EmbedError, type MatchOutcome, type ResolvedEmbeds } from './embed.js';
 export { nodeGoIO, type GoDirEntry, type GoIO } from './io.js';
-export { GO_HEADER_DERIVE, goIOFromHasher, type DerivedHeaderSource } from './hasher-io.js';
+export { GO_HEADER_DERIVE, goIOFromHasher, type DerivedHeaderSource, type HasherGoIO } from './hasher-io.js';
 export {
   loadGoPackages,
   type GoPackage,
