@@ -4,6 +4,7 @@
 // the time spent waiting for go processes (recorded by bench/spawn-trace.mjs).
 //
 //   npm run build && node bench/profile.mjs --preset M [--seed N] [--interval-us 200] [--args "//... --dry-run"]
+//                                           [--gob-snapshot HASH]   (a frozen gob made by bench/run.mjs)
 //   node bench/profile.mjs --analyze FILE.cpuprofile [--trace FILE.json]
 //
 // Uses the warm caches `npm run bench` leaves in bench/out/<preset>-seed<N>/work/ (or warms them,
@@ -21,7 +22,7 @@ import { generate, GENERATOR_VERSION, overridesFrom, parseFlags, readStamp, repo
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(BENCH_DIR, '..');
-const GOB_MAIN = path.join(ROOT, 'packages/cli/dist/main.js');
+let GOB_MAIN = path.join(ROOT, 'packages/cli/dist/main.js');
 
 /** Functions whose inclusive time and first/last sample are shown as phases. */
 const PHASES = [
@@ -116,6 +117,8 @@ export function analyze(prof, trace) {
   const inclusiveFn = new Map();
   const phaseWindow = new Map();
   const byCategory = new Map();
+  // Timeline: the categories of each twentieth of the profile.
+  const slices = Array.from({ length: 20 }, () => new Map());
   for (let i = 0; i < prof.samples.length; i++) {
     const d = dur[i];
     const leaf = byId.get(prof.samples[i]);
@@ -124,7 +127,9 @@ export function analyze(prof, trace) {
     add(selfByFn, `${name}  ${shortUrl(cf.url)}:${cf.lineNumber + 1}`, d);
     const frames = [];
     for (let id = leaf.id; id !== undefined; id = parent.get(id)) frames.push(byId.get(id).callFrame);
-    add(byCategory, category(frames), d);
+    const cat = category(frames);
+    add(byCategory, cat, d);
+    add(slices[Math.min(19, Math.floor(((startTimes[i] - prof.startTime) / total) * 20))], cat, d);
     // Attribute the sample to the deepest gob frame, else to the leaf's module.
     const seen = new Set();
     let fileKey;
@@ -175,6 +180,11 @@ export function analyze(prof, trace) {
   return {
     totalMs: total / 1000,
     categories: top(byCategory, 40).map(([k, v]) => [k, v / 1000]),
+    timeline: slices.map((m, i) => ({
+      fromMs: (i * total) / 20 / 1000,
+      toMs: ((i + 1) * total) / 20 / 1000,
+      top: top(m, 3).map(([k, v]) => [k, v / 1000]),
+    })),
     selfTop: top(selfByFn, 30).map(([k, v]) => [k, v / 1000]),
     fileTop: top(byFile, 25).map(([k, v]) => [k, v / 1000]),
     inclusiveTop: top(inclusiveFn, 30).map(([k, v]) => [k, v / 1000]),
@@ -200,7 +210,12 @@ function print(a) {
   }
   out.push('', 'by category (each sample once, leaf-most frame that names a category):');
   for (const [k, v] of a.categories) out.push(`  ${ms(v)} ${pct(v)}  ${k}`);
-  out.push('', 'phases (inclusive CPU time; first and last sample on the stack, ms from profile start):');
+  out.push('', 'timeline (profile split in 20 equal slices; the top 3 categories of each):');
+  for (const sl of a.timeline) {
+    out.push(`  ${sl.fromMs.toFixed(0).padStart(6)}–${sl.toMs.toFixed(0).padEnd(6)} ${sl.top.map(([k, v]) => `${k} ${v.toFixed(0)}`).join(' · ')}`);
+  }
+  out.push('', 'phases (first and last sample with the function on the stack, ms from profile start; CPU is only');
+  out.push('the synchronous part: work in promise continuations does not have the caller on its stack):');
   for (const p of a.phases) out.push(`  ${ms(p.cpuMs)} ${pct(p.cpuMs)}  ${p.fn.padEnd(16)} ${p.firstMs.toFixed(0).padStart(6)} – ${p.lastMs.toFixed(0).padStart(6)}`);
   out.push('', 'top self time by function:');
   for (const [k, v] of a.selfTop) out.push(`  ${ms(v)} ${pct(v)}  ${k}`);
@@ -222,6 +237,7 @@ function main() {
     process.stdout.write(`${print(analyze(prof, trace))}\n`);
     return;
   }
+  if (flags.has('gob-snapshot')) GOB_MAIN = path.join(BENCH_DIR, 'out', 'gob-snapshot', flags.get('gob-snapshot'), 'packages/cli/dist/main.js');
   const preset = flags.get('preset') ?? 'M';
   const seed = Number(flags.get('seed') ?? '1');
   const interval = flags.get('interval-us') ?? '200';
@@ -272,7 +288,8 @@ function main() {
     // keep unknown
   }
   process.stdout.write(
-    `gob build ${gobArgs.join(' ')} on ${path.relative(ROOT, repo)} — wall ${wall.toFixed(0)} ms (with profiler), load avg ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}, ${goVersion}\n` +
+    `gob ${path.relative(ROOT, GOB_MAIN)}\n` +
+      `gob build ${gobArgs.join(' ')} on ${path.relative(ROOT, repo)} — wall ${wall.toFixed(0)} ms (with profiler), load avg ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}, ${goVersion}\n` +
       `counts ${JSON.stringify(finished?.counts)}; hashing ${JSON.stringify(hashing?.data)}\n` +
       `profile: ${path.relative(ROOT, path.join(profDir, profName))}\n\n${print(analyze(prof, trace))}\n`,
   );
