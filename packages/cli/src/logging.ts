@@ -1,7 +1,13 @@
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import pino, { type Level, type Logger } from 'pino';
-import pinoPretty from 'pino-pretty';
+import type pinoPrettyType from 'pino-pretty';
+
+// pino-pretty is needed only for --log-level on a terminal: keep it off every other run's start-up.
+const require = createRequire(import.meta.url);
+const pinoPretty = (opts: pinoPrettyType.PrettyOptions): pinoPrettyType.PrettyStream =>
+  (require('pino-pretty') as typeof pinoPrettyType)(opts);
 import { OUT_DIR, type StampedEvent } from '@gob/core';
 import type { Reporter } from '@gob/ui';
 

@@ -24,6 +24,14 @@ Docs: docs/getting-started.md, docs/cli.md, docs/build-yaml.md`,
 
 for (const cmd of [buildCommand(), cleanCommand(), initCommand(), versionCommand()]) program.addCommand(cmd);
 
+// A reader that goes away (`gob build --ui=json | head -1`) is not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
 // Usage errors exit 2 (commander's default is 1, which gob reserves for failed builds).
 program.exitOverride();
 for (const cmd of program.commands) cmd.exitOverride();

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeTree } from '../../core/src/golang/testing/generate-layouts.js';
-import { EXAMPLE, buildFinished, finishedBy, gob, goBuildsRun, tempDir } from './harness.js';
+import { EXAMPLE, GOB_MAIN, buildFinished, finishedBy, gob, goBuildsRun, tempDir } from './harness.js';
 
 const execFileAsync = promisify(execFile);
 const dirs: string[] = [];
@@ -118,6 +118,17 @@ describe('small commands', () => {
     expect((await gob(['clean', '--cache'], { cwd: root, cacheDir: cache })).code).toBe(0);
     const cold = await gob(['build', '//services/notify', '--ui=json'], { cwd: root, cacheDir: cache });
     expect(buildFinished(cold.events).counts.built).toBe(1);
+  });
+
+  it('stops quietly when its reader goes away (gob build --ui=json | head -1)', async () => {
+    const { root, cache } = await fresh();
+    await fs.cp(EXAMPLE, root, { recursive: true });
+    const { stdout, stderr } = await execFileAsync('sh', ['-c', 'node "$GOB" build //... --ui=json | head -1'], {
+      cwd: root,
+      env: { ...process.env, GOB: GOB_MAIN, GOB_CACHE_DIR: cache, CI: 'true' },
+    });
+    expect(stdout).toContain('"type":"build.started"');
+    expect(stderr).not.toMatch(/EPIPE|\n\s+at /);
   });
 
   it('bad usage exits 2 with a message, not a stack trace', async () => {
