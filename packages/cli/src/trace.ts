@@ -8,13 +8,16 @@ import type { Reporter, TextSink } from '@gob/ui';
  */
 export class TraceReporter implements Reporter {
   readonly #out: TextSink;
+  /** Batches already printed: the actions of one batch share one go command. */
+  readonly #printed = new Set<string>();
 
   constructor(out: TextSink) {
     this.#out = out;
   }
 
   onEvent(event: StampedEvent): void {
-    if (event.type !== 'action.started') return;
+    if (event.type !== 'action.started' || this.#printed.has(event.batch)) return;
+    this.#printed.add(event.batch);
     this.#out.write(`${formatCommand(event.cwd, event.inherited, event.env, event.command)}\n`);
   }
 

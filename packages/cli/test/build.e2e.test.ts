@@ -120,11 +120,12 @@ describe('gob build failures', () => {
       expect(plain.code).toBe(1);
       expect(plain.stdout).toMatch(/FAILED\s+\/\/services\/payment:payment/);
       expect(plain.stdout).toContain('0 built, 0 cached, 1 failed');
-      // Exactly what go prints for it, relative to the package directory.
-      const direct = await execFileAsync('go', ['build', '-o', '/dev/null', '.'], { cwd: path.join(ws, 'services/payment') }).catch(
+      // Exactly what go prints for it: gob runs go at the root of the go.work (or main module),
+      // so file names are relative to it.
+      const direct = await execFileAsync('go', ['build', '-o', '/dev/null', './services/payment'], { cwd: ws }).catch(
         (e: unknown) => e as { stderr: string },
       );
-      const goLine = direct.stderr.split('\n').find((l) => l.includes('main.go'));
+      const goLine = direct.stderr.split('\n').find((l) => l.startsWith('services/payment/main.go:'));
       expect(goLine).toBeDefined();
       expect(plain.stderr).toContain(goLine);
     } finally {

@@ -70,7 +70,7 @@ export function buildFinished(events: readonly StampedEvent[]) {
   return f;
 }
 
-/** Number of `go build` processes gob started. */
+/** Number of actions gob ran go for (go processes may each build several: see `batch`). */
 export function goBuildsRun(events: readonly StampedEvent[]): number {
   return events.filter((e) => e.type === 'action.started').length;
 }

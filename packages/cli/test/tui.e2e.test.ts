@@ -200,7 +200,7 @@ describe('gob build in a terminal (TUI)', () => {
       expect(run.code).toBe(1);
       expect(run.screen).toContainEqual(expect.stringMatching(/^✗ FAILED +\/\/services\/orders:orders +linux\/amd64 +\S+: go build exited with code 1$/));
       expect(run.screen).toContain('┃ # example.com/acme/services/orders');
-      expect(run.screen).toContainEqual(expect.stringMatching(/^┃ \.\/orders\.go:\d+:\d+: cannot use "not an int"/));
+      expect(run.screen).toContainEqual(expect.stringMatching(/^┃ services\/orders\/orders\.go:\d+:\d+: cannot use "not an int"/));
       // The others are built (-k) and listed after the failure.
       expect(run.screen.filter((l) => /^✓ (built|cached) /.test(l))).toHaveLength(6);
       expect(run.screen).toContainEqual(expect.stringMatching(/^\/\/services\/orders:orders +linux\/amd64 +failed /));

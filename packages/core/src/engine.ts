@@ -48,6 +48,8 @@ export interface BuildOptions extends EngineOptions {
   readonly platforms?: readonly Platform[] | undefined;
   readonly jobs: number;
   readonly keepGoing: boolean;
+  /** One go build per batch of compatible actions (default true); false: one per action. */
+  readonly batching?: boolean | undefined;
   readonly noCache: boolean;
   readonly force: boolean;
   readonly dryRun: boolean;
@@ -131,6 +133,7 @@ export async function build(opts: BuildOptions): Promise<BuildOutcome> {
     hasher,
     jobs: opts.jobs,
     keepGoing: opts.keepGoing,
+    batching: opts.batching,
     noCache: opts.noCache,
     dryRun: opts.dryRun,
     signal: opts.signal,

@@ -31,6 +31,7 @@ export interface BuildStartedEvent {
   readonly targets: readonly Label[];
   readonly profile: string;
   readonly platforms: readonly string[];
+  /** Compile and link steps run at once (`go build -p`, from `-j`). */
   readonly jobs: number;
   readonly dryRun: boolean;
   /** Number of actions planned. */
@@ -53,6 +54,13 @@ export interface ActionStartedEvent extends ActionRef {
    * environment, with their values left out. Together with `env` this is go's whole environment.
    */
   readonly inherited: readonly string[];
+  /**
+   * The go process this action is built by. Compatible actions share one `go build` (`command`
+   * then names all their packages); every action of a batch has the same `batch` and `command`.
+   */
+  readonly batch: string;
+  /** How many actions that go process builds. */
+  readonly batchSize: number;
 }
 
 export interface ActionCachedEvent extends ActionRef {

@@ -15,7 +15,6 @@ export { planBuild, DEFAULT_PROFILE, type BuildPlan, type PlannedAction, type Pl
 export { actionKey, KEY_SCHEMA_VERSION, type KeyManifest } from './actions/key.js';
 export { binaryOutputPath, OUT_DIR } from './actions/outputs.js';
 export { runBuild, type RunBuildOptions, type RunBuildResult } from './exec/run-build.js';
-export { runJobs, type Job, type JobOutcome, type ScheduleOptions } from './exec/scheduler.js';
 export { spawnProcess, type SpawnFn, type SpawnRequest, type SpawnResult } from './exec/spawn.js';
 export * from './workspace/index.js';
 export * from './labels/index.js';

@@ -74,7 +74,7 @@ function runPlain(events: readonly StampedEvent[], source?: (file: string) => st
 
 const lines = (text: string, prefix: string): string[] => text.split('\n').filter((l) => l.startsWith(prefix));
 
-const MONEY_LOG = '# example.com/acme/libs/money\n../../libs/money/money.go:39:70: cannot use "0" (untyped string constant) as int64 value in struct literal\n';
+const MONEY_LOG = '# example.com/acme/libs/money\nlibs/money/money.go:39:70: cannot use "0" (untyped string constant) as int64 value in struct literal\n';
 const MONEY_ANNOTATION = '::error file=libs/money/money.go,line=39,col=70::cannot use "0" (untyped string constant) as int64 value in struct literal';
 const PAYMENT_ANNOTATIONS = [
   '::error file=services/payment/main.go,line=18,col=19::cannot use "dev" (untyped string constant) as int value in variable declaration',
@@ -113,11 +113,11 @@ describe('GithubReporter: failed actions', () => {
     const r = await run(fixedDurations(load('failure.jsonl')), { showOutputs: false });
     expect(r.err).toBe(
       [
-        '::group::FAILED //services/payment:payment (linux/amd64)',
+        '::group::FAILED //services/orders:orders (linux/amd64)',
         MONEY_LOG.trimEnd(),
         '::endgroup::',
         MONEY_ANNOTATION,
-        '::group::FAILED //services/orders:orders (linux/amd64)',
+        '::group::FAILED //services/payment:payment (linux/amd64)',
         MONEY_LOG.trimEnd(),
         '::endgroup::',
         '::group::FAILED //tools/acmectl:acmectl (linux/amd64)',
@@ -128,7 +128,7 @@ describe('GithubReporter: failed actions', () => {
     );
     // In one stream the FAILED line comes first, outside the group.
     expect(r.both).toContain(
-      `FAILED  //services/payment:payment (linux/amd64) 1.5s: go build exited with code 1\n::group::FAILED //services/payment:payment (linux/amd64)\n${MONEY_LOG}::endgroup::\n${MONEY_ANNOTATION}\ncached  //services/users:users`,
+      `FAILED  //services/orders:orders (linux/amd64) 1.5s: go build exited with code 1\n::group::FAILED //services/orders:orders (linux/amd64)\n${MONEY_LOG}::endgroup::\n${MONEY_ANNOTATION}\nFAILED  //services/payment:payment`,
     );
   });
 
@@ -323,8 +323,8 @@ describe('GithubReporter: step summary', () => {
         '',
         '### Failures',
         '',
-        ...failure('//services/payment:payment'),
         ...failure('//services/orders:orders'),
+        ...failure('//services/payment:payment'),
         ...failure('//tools/acmectl:acmectl').slice(0, -1),
         '',
       ].join('\n'),
@@ -447,7 +447,7 @@ function failedAction(label: string, cwd: string, log: string): StampedEvent[] {
     key: 'k'.repeat(64) as ActionFinishedEvent['key'],
   };
   const events: StampedEvent[] = [
-    stamp({ type: 'action.started' as const, ...ref, command: ['go', 'build', '-o', '/tmp/x', '.'], cwd, env: {}, inherited: ['PATH'] }),
+    stamp({ type: 'action.started' as const, ...ref, command: ['go', 'build', '-o', '/tmp/x/', './svc'], cwd, env: {}, inherited: ['PATH'], batch: 'b1', batchSize: 1 }),
   ];
   if (log !== '') events.push(stamp({ type: 'action.output' as const, ...ref, stream: 'stderr' as const, text: log }));
   events.push(

@@ -42,7 +42,7 @@ function run(events: readonly StampedEvent[], opts: { source?: (file: string) =>
   return { out, err };
 }
 
-const MONEY_ERROR = '../../libs/money/money.go:39:70: cannot use "0" (untyped string constant) as int64 value in struct literal';
+const MONEY_ERROR = 'libs/money/money.go:39:70: cannot use "0" (untyped string constant) as int64 value in struct literal';
 
 describe('PlainReporter on recorded streams', () => {
   it('success: one line per built action, the counts line, then every output', () => {
@@ -83,9 +83,9 @@ describe('PlainReporter on recorded streams', () => {
         'cached  //services/gateway:gateway (linux/amd64) local',
         'cached  //services/inventory:inventory (linux/amd64) local',
         'cached  //services/notify:notify (linux/amd64) local',
-        'FAILED  //services/payment:payment (linux/amd64) 1.5s: go build exited with code 1',
         'cached  //services/users:users (linux/amd64) local',
         'FAILED  //services/orders:orders (linux/amd64) 1.5s: go build exited with code 1',
+        'FAILED  //services/payment:payment (linux/amd64) 1.5s: go build exited with code 1',
         'FAILED  //tools/acmectl:acmectl (linux/amd64) 1.5s: go build exited with code 1',
         '0 built, 4 cached, 3 failed in 9.0s',
         'gob-out/bin/services/gateway/gateway',
@@ -124,8 +124,8 @@ describe('PlainReporter on recorded streams', () => {
     const { out, err } = run(fixedDurations(load('failure-payment.jsonl')), { showOutputs: false });
     expect(out).toBe(
       [
-        'cached  //services/inventory:inventory (linux/amd64) local',
         'cached  //services/gateway:gateway (linux/amd64) local',
+        'cached  //services/inventory:inventory (linux/amd64) local',
         'cached  //services/notify:notify (linux/amd64) local',
         'cached  //services/orders:orders (linux/amd64) local',
         'cached  //services/users:users (linux/amd64) local',
@@ -138,10 +138,10 @@ describe('PlainReporter on recorded streams', () => {
     expect(err).toBe(
       [
         '# example.com/acme/services/payment',
-        './main.go:18:19: cannot use "dev" (untyped string constant) as int value in variable declaration',
-        './handlers.go:48:2: declared and not used: s',
-        './handlers.go:48:7: undefined: fmt',
-        './handlers.go:54:53: cannot use version (variable of type int) as string value in argument to httpx.Health',
+        'services/payment/main.go:18:19: cannot use "dev" (untyped string constant) as int value in variable declaration',
+        'services/payment/handlers.go:48:2: declared and not used: s',
+        'services/payment/handlers.go:48:7: undefined: fmt',
+        'services/payment/handlers.go:54:53: cannot use version (variable of type int) as string value in argument to httpx.Health',
         '',
       ].join('\n'),
     );

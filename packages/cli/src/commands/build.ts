@@ -13,6 +13,7 @@ interface BuildFlags {
   platform?: Platform[];
   jobs: number;
   keepGoing: boolean;
+  batch: boolean;
   cache: boolean;
   force: boolean;
   dryRun: boolean;
@@ -28,8 +29,9 @@ export function buildCommand(): Command {
     .argument('[patterns...]', 'target labels or patterns (default: ... = everything under the current directory)')
     .option('-c, --config <profile>', 'build profile: default, debug, release, or one from gob.yaml', 'default')
     .option('--platform <os/arch,...>', 'build for these platforms instead of each target\'s own', parsePlatforms)
-    .option('-j, --jobs <n>', 'actions to run at once', parseJobs, os.availableParallelism())
+    .option('-j, --jobs <n>', 'compile and link steps to run at once (go build -p)', parseJobs, os.availableParallelism())
     .option('-k, --keep-going', 'keep building other targets after a failure', false)
+    .option('--no-batch', 'run one go build per target instead of one for all compatible targets')
     .option('--no-cache', 'do not read the action cache (results are still stored)')
     .option('--force', 'rebuild everything: skip the action cache and make go rebuild every package (-a)', false)
     .option('--dry-run', 'plan and hash everything, report what would be built, run no go build', false)
@@ -83,6 +85,7 @@ async function runBuildCommand(patterns: string[], flags: BuildFlags): Promise<n
       platforms: flags.platform,
       jobs: flags.jobs,
       keepGoing: flags.keepGoing,
+      batching: flags.batch,
       noCache: !flags.cache || flags.force,
       force: flags.force,
       dryRun: flags.dryRun,

@@ -34,29 +34,50 @@ import { binaryOutputPath } from './outputs.js';
 
 const execFileAsync = promisify(execFile);
 
-/** One unit of work: one binary target in one configuration, with its key. */
+/**
+ * One unit of work: one binary target in one configuration, with its key. Plain data (no
+ * references into the workspace model), so that a plan can be remembered between builds.
+ */
 export interface PlannedAction {
   /** `<label>@<goos>/<goarch>` */
   readonly id: string;
   readonly label: Label;
-  readonly target: GoBinaryTarget;
   readonly platform: Platform;
   readonly key: ActionKey;
   readonly manifest: KeyManifest;
-  /** Everything needed to run go: argv after `go` (the caller inserts `-o <path>` after `build`). */
+  /**
+   * Everything needed to run go. Actions whose `bin`, `cwd`, `env` and `flags` agree can share
+   * one `go build -o DIR pkg…` (see exec/batches.ts); the caller adds `-o` and the packages.
+   */
   readonly go: {
     readonly bin: string;
     readonly flags: readonly string[];
+    /**
+     * Where go runs: the directory of go.work in workspace mode, else the root of the target's
+     * main module. Absolute.
+     */
     readonly cwd: string;
+    /** The main package relative to `cwd`, as go is given it: `./services/payment`, or `.`. */
+    readonly packageArg: string;
+    readonly importPath: string;
     /** The complete child environment. */
     readonly env: Readonly<Record<string, string>>;
     /** The part of env that gob sets (shown by `-x` and in events). */
     readonly setEnv: Readonly<Record<string, string>>;
   };
+  /** Output file name (the target's `out`). */
+  readonly outName: string;
   /** Workspace-relative path of the binary in gob-out. */
   readonly output: WorkspacePath;
+  /** Labels of the target's explicit `deps` (resolved to action ids by `linkDeps`). */
+  readonly depLabels: readonly Label[];
   /** Ids of the actions of explicit `deps`. */
   readonly deps: readonly string[];
+  /**
+   * Import paths of the workspace packages in the closure, sorted: go reports compile errors per
+   * package, and an error in one of these is an error of this action.
+   */
+  readonly packages: readonly string[];
 }
 
 export interface BuildPlan {
@@ -268,22 +289,27 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
       deps: {},
       workspaceRoot: trimpath ? undefined : workspace.root,
     });
+    const goCwd = req.modules.mode === 'workspace' ? '' : closure.mainModule.dir;
     return {
       id: `${target.label}@${platformString(platform)}`,
       label: target.label,
-      target,
       platform,
       key: actionKey(manifest),
       manifest,
       go: {
         bin: goBin,
         flags,
-        cwd: fromWorkspacePath(workspace.root, target.goPackage),
+        cwd: fromWorkspacePath(workspace.root, goCwd),
+        packageArg: packageArgument(goCwd, target.goPackage),
+        importPath: closure.importPath,
         env: { ...passthrough, ...setEnv },
         setEnv,
       },
+      outName: target.out,
       output: binaryOutputPath(target, platform, host),
+      depLabels: target.deps,
       deps: [],
+      packages: [...closure.packages.keys()],
     };
   };
 
@@ -298,14 +324,20 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
 function linkDeps(actions: PlannedAction[]): PlannedAction[] {
   const byId = new Map(actions.map((a) => [a.id, a]));
   return actions.map((a) => {
-    if (a.target.deps.length === 0) return a;
-    const deps = a.target.deps
+    if (a.depLabels.length === 0) return a;
+    const deps = a.depLabels
       .map((d) => byId.get(`${d}@${platformString(a.platform)}`))
       .filter((d): d is PlannedAction => d !== undefined);
     if (deps.length === 0) return a;
     const manifest: KeyManifest = { ...a.manifest, deps: Object.fromEntries(deps.map((d) => [d.label, d.key])) };
     return { ...a, manifest, key: actionKey(manifest), deps: deps.map((d) => d.id) };
   });
+}
+
+/** `dir` relative to `cwd` as a go package argument (`./a/b`, `.`); `dir` is inside `cwd`. */
+function packageArgument(cwd: WorkspacePath, dir: WorkspacePath): string {
+  if (dir === cwd) return '.';
+  return `./${cwd === '' ? dir : dir.slice(cwd.length + 1)}`;
 }
 
 function dedupe(ds: Diagnostic[]): Diagnostic[] {

@@ -38,6 +38,12 @@ export interface PutBlobFromFileOptions {
 export interface MaterializeOptions {
   /** Mode 0o755 if true, else 0o644. */
   readonly executable: boolean;
+  /**
+   * False skips checking the copy against the digest. Only for a blob this process has just
+   * stored from a file it hashed: its content is known, and re-reading it would double the I/O
+   * of a build that produces hundreds of large binaries. Default true.
+   */
+  readonly verify?: boolean | undefined;
 }
 
 /**

@@ -62,8 +62,11 @@ const warnings = [];
 const problems = [];
 if (mode === 'trimmer') {
   const cache = new LocalCache({ dir, maxSizeBytes: Number(maxSize), onWarning: (d) => warnings.push(d) });
+  // At least 60 rounds, and on until something was evicted: on a loaded machine the writers may
+  // start only after 60 quick rounds over an empty cache are over (capped at 60 s).
   let removed = 0;
-  for (let i = 0; i < 60; i++) {
+  const until = Date.now() + 60_000;
+  for (let i = 0; i < 60 || (removed === 0 && Date.now() < until); i++) {
     removed += (await cache.trim()).removedEntries;
     await sleep(2);
   }

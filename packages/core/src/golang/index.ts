@@ -99,5 +99,6 @@ export {
   type PackageGraph,
 } from './graph.js';
 export { externalLinkingReason } from './platform.js';
+export { goExecName } from './exec-name.js';
 export { KNOWN_ARCH, KNOWN_OS, UNIX_OS } from './syslist.js';
 export { probeGoEnvCached, PROBE_CACHE_VERSION } from './probe-cache.js';

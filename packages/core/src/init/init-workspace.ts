@@ -13,6 +13,7 @@ import {
   probeGoEnv,
   type DirFile,
 } from '../golang/index.js';
+import { goExecName } from '../golang/exec-name.js';
 import { pickPassthrough } from '../actions/go-env.js';
 import type { WorkspacePath } from '../types.js';
 import { fromWorkspacePath } from '../util/fs-paths.js';
@@ -158,14 +159,6 @@ function targetName(dir: WorkspacePath, modulePath: string | undefined): string 
   const cleaned = base.replace(/[^A-Za-z0-9_.+-]/g, '_');
   const name = TARGET_NAME.test(cleaned) ? cleaned : `_${cleaned}`;
   return name === 'all' ? 'all_bin' : name;
-}
-
-/** cmd/go's DefaultExecName in module mode: the last path element, skipping a major version suffix. */
-function goExecName(importPath: string): string {
-  const elems = importPath.split('/');
-  const last = elems.at(-1) ?? '';
-  if (elems.length > 1 && /^v(?:[2-9]|[1-9][0-9]+)$/.test(last)) return elems.at(-2) ?? last;
-  return last;
 }
 
 /** True when a go_binary in the file builds the file's own directory (package "." or absent). */

@@ -194,7 +194,7 @@ describe('TUI with many actions and small terminals', () => {
     ];
     for (let i = 0; i < n; i++) {
       const label = `//services/svc${String(i).padStart(3, '0')}:svc` as Label;
-      events.push(stamp({ type: 'action.started', id: `${label}@linux/amd64`, label, platform: 'linux/amd64', key: '' as never, command: [], cwd: '/ws', env: {}, inherited: [] }));
+      events.push(stamp({ type: 'action.started', id: `${label}@linux/amd64`, label, platform: 'linux/amd64', key: '' as never, command: [], cwd: '/ws', env: {}, inherited: [], batch: 'b1', batchSize: n }));
     }
     return events;
   }

@@ -37,7 +37,7 @@ const started = (actions: number) =>
     dryRun: false,
     actions,
   });
-const start = (label: string) => ev({ type: 'action.started', ...ref(label), command: ['go', 'build'], cwd: '/ws', env: {}, inherited: [] });
+const start = (label: string) => ev({ type: 'action.started', ...ref(label), command: ['go', 'build'], cwd: '/ws', env: {}, inherited: [], batch: 'b1', batchSize: 1 });
 const finish = (label: string, status: 'built' | 'cached' | 'failed' | 'skipped', source?: 'local' | 'remote') =>
   ev({ type: 'action.finished', ...ref(label), status, durationMs: 1200, source, outputs: [], error: status === 'failed' ? 'go build exited with code 1' : undefined });
 

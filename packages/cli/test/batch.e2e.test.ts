@@ -1,0 +1,169 @@
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { StampedEvent } from '@gob/core';
+import { writeTree } from '../../core/src/golang/testing/generate-layouts.js';
+import { EXAMPLE, buildFinished, finishedBy, gob, tempCopy, tempDir } from './harness.js';
+
+const execFileAsync = promisify(execFile);
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const d of dirs.splice(0)) await fs.rm(d, { recursive: true, force: true });
+});
+
+async function exampleCopy(): Promise<{ ws: string; cache: string }> {
+  const ws = await tempCopy(EXAMPLE);
+  const cache = await tempDir('gob-cache-');
+  dirs.push(ws, cache);
+  return { ws, cache };
+}
+
+/** action.started events grouped by the go process (batch) that built them. */
+function batches(events: readonly StampedEvent[]): Map<string, { labels: string[]; command: readonly string[]; size: number }> {
+  const out = new Map<string, { labels: string[]; command: readonly string[]; size: number }>();
+  for (const e of events) {
+    if (e.type !== 'action.started') continue;
+    const b = out.get(e.batch) ?? { labels: [], command: e.command, size: e.batchSize };
+    b.labels.push(e.label);
+    out.set(e.batch, b);
+  }
+  return out;
+}
+
+async function readOutputs(ws: string, outputs: readonly string[]): Promise<Map<string, Buffer>> {
+  return new Map(await Promise.all(outputs.map(async (o) => [o, await fs.readFile(path.join(ws, o))] as const)));
+}
+
+/** Which example binaries import `pkg`, directly or not, according to go list (the oracle). */
+async function importersOf(ws: string, labels: readonly string[], pkg: string): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const label of labels) {
+    const dir = label.slice(2, label.indexOf(':'));
+    const { stdout } = await execFileAsync('go', ['list', '-deps', `./${dir}`], { cwd: ws });
+    if (stdout.split('\n').includes(pkg)) out.add(label);
+  }
+  return out;
+}
+
+describe('batched go builds', () => {
+  it('builds every cache-miss target with one go process, byte-identical to one go build per target', async () => {
+    const a = await exampleCopy();
+    const batched = await gob(['build', '//...', '--ui=json'], { cwd: a.ws, cacheDir: a.cache });
+    expect(batched.code, batched.stderr).toBe(0);
+    const finished = buildFinished(batched.events);
+    expect(finished.counts.built).toBe(7);
+    const procs = batches(batched.events);
+    expect(procs.size).toBe(1);
+    const only = [...procs.values()][0];
+    expect(only?.size).toBe(7);
+    expect(only?.labels).toHaveLength(7);
+    for (const pkg of ['./services/payment', './services/orders', './tools/acmectl']) expect(only?.command).toContain(pkg);
+
+    const b = await exampleCopy();
+    const single = await gob(['build', '//...', '--no-batch', '--ui=json'], { cwd: b.ws, cacheDir: b.cache });
+    expect(single.code, single.stderr).toBe(0);
+    expect(batches(single.events).size).toBe(7);
+    expect(buildFinished(single.events).outputs).toEqual(finished.outputs);
+    const [x, y] = await Promise.all([readOutputs(a.ws, finished.outputs), readOutputs(b.ws, finished.outputs)]);
+    for (const o of finished.outputs) expect(x.get(o)?.equals(y.get(o) ?? Buffer.alloc(0)), o).toBe(true);
+  });
+
+  it('gives the same binaries with trimpath off (debug profile), where paths are embedded', async () => {
+    const { ws, cache } = await exampleCopy();
+    const batched = await gob(['build', '//services/...', '-c', 'debug', '--ui=json'], { cwd: ws, cacheDir: cache });
+    expect(batched.code, batched.stderr).toBe(0);
+    expect(batches(batched.events).size).toBe(1);
+    const outputs = buildFinished(batched.events).outputs;
+    const first = await readOutputs(ws, outputs);
+    await fs.rm(path.join(ws, 'gob-out'), { recursive: true });
+    const other = await tempDir('gob-cache-');
+    dirs.push(other);
+    const single = await gob(['build', '//services/...', '-c', 'debug', '--no-batch', '--ui=json'], { cwd: ws, cacheDir: other });
+    expect(single.code, single.stderr).toBe(0);
+    expect(buildFinished(single.events).counts.built).toBe(outputs.length);
+    const second = await readOutputs(ws, outputs);
+    for (const o of outputs) expect(first.get(o)?.equals(second.get(o) ?? Buffer.alloc(0)), o).toBe(true);
+  });
+
+  it('a compile error fails exactly the targets that import the broken package, with its error; the rest are built', async () => {
+    const { ws, cache } = await exampleCopy();
+    await fs.appendFile(path.join(ws, 'libs/money/money.go'), '\nfunc broken() int { return "nope" }\n');
+    const r = await gob(['build', '//...', '--ui=json'], { cwd: ws, cacheDir: cache });
+    expect(r.code).toBe(1);
+    const status = finishedBy(r.events);
+    const broken = await importersOf(ws, [...status.keys()], 'example.com/acme/libs/money');
+    expect(broken.size).toBeGreaterThan(0);
+    expect(broken.size).toBeLessThan(status.size);
+    for (const [label, s] of status) expect(s, label).toBe(broken.has(label) ? 'failed' : 'built');
+    // One go process built them all, and each failed action carries the compiler's error.
+    expect(batches(r.events).size).toBe(1);
+    const output = new Map<string, string>();
+    for (const e of r.events) if (e.type === 'action.output') output.set(e.label, (output.get(e.label) ?? '') + e.text);
+    for (const label of status.keys()) {
+      if (broken.has(label)) expect(output.get(label)).toMatch(/^libs\/money\/money\.go:\d+:\d+: cannot use "nope"/m);
+      else expect(output.get(label)).toBeUndefined();
+    }
+  });
+
+  it('puts packages whose binaries would have the same name into separate go processes', async () => {
+    const root = await tempDir('gob-batch-');
+    const cache = await tempDir('gob-cache-');
+    dirs.push(root, cache);
+    const main = (word: string) => `package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("${word}") }\n`;
+    const target = (out: string) => `targets:\n  server:\n    kind: go_binary\n    out: ${out}\n`;
+    await writeTree(root, {
+      'gob.yaml': 'version: 1\n',
+      'go.mod': 'module example.com/names\n\ngo 1.26\n',
+      'billing/cmd/server/main.go': main('billing'),
+      'billing/cmd/server/BUILD.yaml': target('billing-server'),
+      'search/cmd/server/main.go': main('search'),
+      'search/cmd/server/BUILD.yaml': target('search-server'),
+      'tools/lint/main.go': main('lint'),
+      'tools/lint/BUILD.yaml': 'targets:\n  lint:\n    kind: go_binary\n',
+    });
+    const r = await gob(['build', '//...', '--ui=json'], { cwd: root, cacheDir: cache });
+    expect(r.code, r.stderr).toBe(0);
+    expect([...batches(r.events).values()].map((b) => b.labels.sort())).toEqual([
+      ['//billing/cmd/server:server', '//tools/lint:lint'],
+      ['//search/cmd/server:server'],
+    ]);
+    for (const [bin, word] of [
+      ['gob-out/bin/billing/cmd/server/billing-server', 'billing'],
+      ['gob-out/bin/search/cmd/server/search-server', 'search'],
+      ['gob-out/bin/tools/lint/lint', 'lint'],
+    ] as const) {
+      expect((await execFileAsync(path.join(root, bin))).stdout).toBe(`${word}\n`);
+    }
+  });
+
+  it('when go gives up on a whole batch, builds each target alone so each gets its own answer', async () => {
+    const { ws, cache } = await exampleCopy();
+    const planned = await gob(['build', '//...', '--dry-run', '--ui=json'], { cwd: ws, cacheDir: cache });
+    const labels = [...finishedBy(planned.events).keys()];
+    const broken = await importersOf(ws, labels, 'example.com/acme/libs/ids');
+    expect(broken.size).toBeGreaterThan(0);
+    expect(broken.size).toBeLessThan(labels.length);
+    // A module go cannot fetch (GOPROXY=off): go fails while loading, before it builds anything.
+    const mod = path.join(ws, 'libs/go.mod');
+    await fs.writeFile(mod, (await fs.readFile(mod, 'utf8')).replace(/^require .*$/m, (l) => `${l}\nrequire example.invalid/nope v1.0.0`));
+    const ids = path.join(ws, 'libs/ids/ids.go');
+    await fs.writeFile(ids, (await fs.readFile(ids, 'utf8')).replace('"github.com/google/uuid"', '"github.com/google/uuid"\n\t_ "example.invalid/nope"'));
+
+    const r = await gob(['build', '//...', '-k', '--ui=json'], { cwd: ws, cacheDir: cache, env: { GOPROXY: 'off' } });
+    expect(r.code).toBe(1);
+    const status = finishedBy(r.events);
+    for (const label of labels) expect(status.get(label), label).toBe(broken.has(label) ? 'failed' : 'built');
+    // The first go process had all of them; then each was built alone.
+    const procs = [...batches(r.events).values()];
+    expect(procs[0]?.size).toBe(labels.length);
+    expect(procs.slice(1).map((b) => b.size)).toEqual(labels.map(() => 1));
+    const output = new Map<string, string>();
+    for (const e of r.events) if (e.type === 'action.output') output.set(e.label, (output.get(e.label) ?? '') + e.text);
+    for (const label of labels) {
+      if (broken.has(label)) expect(output.get(label)).toContain('example.invalid/nope');
+      else expect(output.get(label) ?? '').not.toContain('example.invalid/nope');
+    }
+  });
+});
