@@ -1,23 +1,30 @@
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { planBuild, type BuildPlan } from './actions/plan.js';
+import type { BuildPlan } from './actions/plan.js';
 import { OUT_DIR } from './actions/outputs.js';
-import { defaultCacheDir, LocalCache } from './cache/index.js';
+import { PASSTHROUGH_ENV, pickPassthrough } from './actions/go-env.js';
+import { defaultCacheDir } from './cache/default-cache-dir.js';
+import { LocalCache } from './cache/local-cache.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { EventSink } from './events.js';
 import { runBuild } from './exec/run-build.js';
-import { GO_HEADER_DERIVE, goIOFromHasher, loadModules } from './golang/index.js';
-import { FileHasher, hashBytes } from './hashing/index.js';
-import { resolvePatterns } from './labels/index.js';
-import { platformString, type Platform, type Target, type Workspace } from './types.js';
-import { toWorkspacePath } from './util/fs-paths.js';
-import { err, ok, type Result } from './util/result.js';
-import { loadWorkspace } from './workspace/index.js';
+import { ccIdentity, probeIdentity } from './golang/probe-cache.js';
+import { FileHasher } from './hashing/file-hasher.js';
+import { engineBuildId } from './snapshot/build-id.js';
+import { loadSnapshot, outputEntry, requestFingerprint, reuseSnapshot, saveSnapshot, withOutputs, type PlanSnapshot } from './snapshot/plan-snapshot.js';
+import { platformString, type Label, type Platform, type Workspace } from './types.js';
+import type { Result } from './util/result.js';
+import { findWorkspaceRoot } from './workspace/root.js';
 
 /**
  * The engine's entry points, composed for the CLI: load the workspace, resolve patterns, plan,
  * run. Each returns values (never prints, never exits) and reports progress through `onEvent`.
+ *
+ * `build` first tries the plan snapshot of an identical earlier build (snapshot/): when nothing
+ * the plan depended on changed, it runs that plan without loading the workspace, the modules or
+ * the package graph, and the modules that do that (YAML, the schema, fast-glob, the Go model)
+ * are never loaded. Otherwise it plans from scratch (build-fresh.ts) and records a new snapshot.
  */
 
 export interface EngineOptions {
@@ -34,14 +41,6 @@ export interface LoadedWorkspace {
   readonly currentDir: string;
 }
 
-export async function openWorkspace(opts: { cwd: string }): Promise<Result<LoadedWorkspace, Diagnostic[]>> {
-  const ws = await loadWorkspace({ cwd: opts.cwd });
-  if (!ws.ok) return ws;
-  const real = await fs.realpath(opts.cwd).catch(() => opts.cwd);
-  const rootReal = await fs.realpath(ws.value.root).catch(() => ws.value.root);
-  return ok({ workspace: ws.value, currentDir: toWorkspacePath(rootReal, real) });
-}
-
 export interface BuildOptions extends EngineOptions {
   readonly patterns: readonly string[];
   readonly profile: string;
@@ -50,6 +49,7 @@ export interface BuildOptions extends EngineOptions {
   readonly keepGoing: boolean;
   /** One go build per batch of compatible actions (default true); false: one per action. */
   readonly batching?: boolean | undefined;
+  /** Do not read the action cache or a plan snapshot (both are still written). */
   readonly noCache: boolean;
   readonly force: boolean;
   readonly dryRun: boolean;
@@ -57,8 +57,14 @@ export interface BuildOptions extends EngineOptions {
 }
 
 export type BuildOutcome =
-  | { readonly kind: 'invalid'; readonly diagnostics: readonly Diagnostic[]; readonly workspace?: Workspace | undefined }
-  | { readonly kind: 'done'; readonly ok: boolean; readonly interrupted: boolean; readonly workspace: Workspace };
+  | { readonly kind: 'invalid'; readonly diagnostics: readonly Diagnostic[]; readonly root?: string | undefined }
+  | { readonly kind: 'done'; readonly ok: boolean; readonly interrupted: boolean; readonly root: string };
+
+/** Everything about a build request that decides its plan, besides the files it reads. */
+export interface PlanRequest {
+  readonly fingerprint: string;
+  readonly root: string;
+}
 
 export function cacheDirFor(workspace: Workspace, env: Readonly<Record<string, string | undefined>>): string {
   if (env.GOB_CACHE_DIR !== undefined && env.GOB_CACHE_DIR !== '') return path.resolve(env.GOB_CACHE_DIR);
@@ -73,63 +79,117 @@ export function cacheDirFor(workspace: Workspace, env: Readonly<Record<string, s
 /** `gob build`: plan every matching binary target and build or restore it. */
 export async function build(opts: BuildOptions): Promise<BuildOutcome> {
   const startedAt = Date.now();
-  const loaded = await openWorkspace({ cwd: opts.cwd });
-  if (!loaded.ok) return { kind: 'invalid', diagnostics: loaded.error };
-  const { workspace, currentDir } = loaded.value;
-  const resolved = resolvePatterns(workspace, [...opts.patterns], currentDir);
-  if (!resolved.ok) return { kind: 'invalid', diagnostics: resolved.error, workspace };
-  const targets = resolved.value.filter((t) => t.kind === 'go_binary');
-  if (targets.length === 0) {
-    return {
-      kind: 'invalid',
-      workspace,
-      diagnostics: [
-        {
-          severity: 'error',
-          code: 'no-binary-targets',
-          message: `no go_binary targets match ${opts.patterns.join(' ')}`,
-          hint: 'gob build builds go_binary targets; the patterns matched only other kinds',
-        },
-      ],
-    };
+  const root = await findWorkspaceRoot(opts.cwd);
+  // Before planning, so that the plan (and its snapshot) sees the workspace as builds leave it.
+  if (root !== undefined && !opts.dryRun) await ensureGitignore(root);
+  const request = root === undefined ? undefined : await planRequest(opts, root);
+  if (request !== undefined && !opts.noCache) {
+    const snap = loadSnapshot(request.root, request.fingerprint);
+    if (snap !== undefined) {
+      const reused = await reuseSnapshot(snap, {
+        passthrough: pickPassthrough(opts.env),
+        toolIdentity: (kind, what) =>
+          kind === 'go'
+            ? probeIdentity({ goBin: opts.goBin ?? 'go', cwd: snap.root, env: JSON.parse(what) as Record<string, string> })
+            : ccIdentity(what, opts.env.PATH ?? ''),
+      });
+      if (reused.ok) {
+        opts.onEvent({ type: 'log', level: 'debug', message: 'plan reused', data: { changed: reused.changed } });
+        // The same counters a fresh plan reports (tests read them: a no-op build reads no file).
+        opts.onEvent({ type: 'log', level: 'debug', message: 'file hashing', data: { ...reused.stats } });
+        const snapshot = reused.snapshot;
+        return runPlanned(opts, {
+          startedAt,
+          root: snapshot.root,
+          cacheDir: snapshot.cacheDir,
+          maxSizeBytes: snapshot.maxSizeBytes,
+          targets: snapshot.targets,
+          plan: reused.plan,
+          snapshot,
+          dirty: reused.dirty,
+        });
+      }
+      opts.onEvent({ type: 'log', level: 'debug', message: 'planning again', data: { reason: reused.reason } });
+    }
   }
+  const { buildFresh } = await import('./build-fresh.js');
+  return buildFresh(opts, { startedAt, request });
+}
 
-  const cacheDir = cacheDirFor(workspace, opts.env);
+/**
+ * The request's fingerprint, or undefined when no snapshot can be used (this gob does not know
+ * its own build id).
+ */
+async function planRequest(opts: BuildOptions, root: string): Promise<PlanRequest | undefined> {
+  const build = engineBuildId();
+  if (build === undefined) return undefined;
+  const [cwdReal, rootReal] = await Promise.all([fs.realpath(opts.cwd).catch(() => opts.cwd), fs.realpath(root).catch(() => root)]);
+  const env: Record<string, string | undefined> = {};
+  for (const name of [...PASSTHROUGH_ENV, 'GOB_CACHE_DIR', 'XDG_CACHE_HOME']) env[name] = opts.env[name];
+  const fingerprint = requestFingerprint({
+    build,
+    root,
+    rootReal,
+    cwd: path.resolve(opts.cwd),
+    cwdReal,
+    patterns: opts.patterns,
+    profile: opts.profile,
+    platforms: opts.platforms?.map(platformString) ?? null,
+    force: opts.force,
+    goBin: opts.goBin ?? 'go',
+    env,
+  });
+  return { fingerprint, root };
+}
+
+export interface PlannedRun {
+  readonly startedAt: number;
+  readonly root: string;
+  readonly cacheDir: string;
+  readonly maxSizeBytes?: number | undefined;
+  readonly targets: readonly Label[];
+  readonly plan: BuildPlan;
+  /** The plan's snapshot, saved again (with what the build left in gob-out) when it changed. */
+  readonly snapshot?: PlanSnapshot | undefined;
+  /** The snapshot is new or changed: save it whatever the build does. */
+  readonly dirty: boolean;
+  /** Knows gob-out's files; default: one seeded from the snapshot's record of them. */
+  readonly hasher?: FileHasher | undefined;
+}
+
+/** Runs a plan (from a snapshot or just made), then records what the build left in gob-out. */
+export async function runPlanned(opts: BuildOptions, run: PlannedRun): Promise<BuildOutcome> {
+  const { root, snapshot: snap } = run;
   const cache = new LocalCache({
-    dir: cacheDir,
-    maxSizeBytes: workspace.config.cache.maxSizeBytes,
+    dir: run.cacheDir,
+    maxSizeBytes: run.maxSizeBytes,
     onWarning: (d) => {
       opts.onEvent({ type: 'diagnostic', diagnostic: d });
     },
   });
-  const hasher = new FileHasher({
-    root: workspace.root,
-    statCachePath: path.join(cacheDir, 'stat', `${hashBytes(workspace.root).slice(0, 16)}.json`),
-    derive: GO_HEADER_DERIVE,
-  });
-  await hasher.load();
-
-  const planned = await plan(workspace, targets, hasher, cacheDir, opts);
-  if (!planned.ok) return { kind: 'invalid', diagnostics: planned.error, workspace };
-
+  let hasher = run.hasher;
+  if (hasher === undefined) {
+    // gob-out files are checked against what the snapshot says was placed there.
+    hasher = new FileHasher({ root });
+    hasher.seed((snap?.outputs ?? []).map(([p, statKey, digest]) => ({ path: p, statKey, digest })));
+  }
   opts.onEvent({
     type: 'build.started',
     command: 'build',
-    workspace: workspace.root,
+    workspace: root,
     patterns: [...opts.patterns],
-    targets: targets.map((t) => t.label),
+    targets: [...run.targets],
     profile: opts.profile,
-    platforms: [...new Set(planned.value.actions.map((a) => platformString(a.platform)))].sort(),
+    platforms: [...new Set(run.plan.actions.map((a) => platformString(a.platform)))].sort(),
     jobs: opts.jobs,
     dryRun: opts.dryRun,
-    actions: planned.value.actions.length,
+    actions: run.plan.actions.length,
   });
-  if (!opts.dryRun) await ensureGitignore(workspace.root);
   const result = await runBuild({
-    plan: planned.value,
-    workspaceRoot: workspace.root,
+    plan: run.plan,
+    workspaceRoot: root,
     cache,
-    stagingDir: path.join(cacheDir, 'tmp'),
+    stagingDir: path.join(run.cacheDir, 'tmp'),
     hasher,
     jobs: opts.jobs,
     keepGoing: opts.keepGoing,
@@ -138,44 +198,26 @@ export async function build(opts: BuildOptions): Promise<BuildOutcome> {
     dryRun: opts.dryRun,
     signal: opts.signal,
     onEvent: opts.onEvent,
-    startedAt,
+    startedAt: run.startedAt,
   });
-  // How much file I/O hashing took: a no-op build should read no file (tests rely on this).
-  opts.onEvent({ type: 'log', level: 'debug', message: 'file hashing', data: { ...hasher.stats() } });
-  const saved = await hasher.save();
-  if (!saved.ok) {
-    // Losing the stat cache only costs re-reading files next time; say so and go on.
-    opts.onEvent({
-      type: 'diagnostic',
-      diagnostic: { severity: 'warning', code: 'stat-cache-save', message: `could not save the file stat cache: ${saved.error.message}` },
-    });
+  if (snap !== undefined) {
+    const outputs = opts.dryRun
+      ? snap.outputs
+      : [...result.placed]
+          .map(([rel, digest]) => outputEntry(root, rel, digest))
+          .filter((e) => e !== undefined)
+          .sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+    if (run.dirty || JSON.stringify(outputs) !== JSON.stringify(snap.outputs)) {
+      try {
+        await saveSnapshot(withOutputs(snap, outputs, Date.now()));
+      } catch (e) {
+        // Losing a snapshot costs the next build a full plan; the build itself is done.
+        opts.onEvent({ type: 'log', level: 'warn', message: `could not save the plan snapshot: ${e instanceof Error ? e.message : String(e)}` });
+      }
+    }
   }
-  if (!opts.dryRun) await cache.trim();
-  return { kind: 'done', ok: result.ok, interrupted: result.interrupted, workspace };
-}
-
-async function plan(
-  workspace: Workspace,
-  targets: readonly Target[],
-  hasher: FileHasher,
-  cacheDir: string,
-  opts: BuildOptions,
-): Promise<Result<BuildPlan, Diagnostic[]>> {
-  const modules = await loadModules(workspace.root);
-  if (!modules.ok) return err(modules.error);
-  return planBuild({
-    workspace,
-    targets,
-    profile: opts.profile,
-    platforms: opts.platforms,
-    modules: modules.value,
-    hasher,
-    goIO: goIOFromHasher(workspace.root, hasher),
-    env: opts.env,
-    goBin: opts.goBin,
-    forceRebuild: opts.force,
-    probeCacheDir: cacheDir,
-  });
+  if (!opts.dryRun && result.finished.counts.built > 0) await cache.trim();
+  return { kind: 'done', ok: result.ok, interrupted: result.interrupted, root };
 }
 
 /** Adds `gob-out/` to the workspace's .gitignore (creating it) unless it is already ignored. */
@@ -188,19 +230,14 @@ export async function ensureGitignore(root: string): Promise<void> {
   await fs.appendFile(file, `${prefix}${OUT_DIR}/\n`);
 }
 
+/** Loads the workspace at or above `cwd` (the YAML loader is loaded on first use). */
+export async function openWorkspace(opts: { cwd: string }): Promise<Result<LoadedWorkspace, Diagnostic[]>> {
+  const { openWorkspace: open } = await import('./build-fresh.js');
+  return open(opts);
+}
+
 /** `gob clean`: removes gob-out, and with `cache` empties the cache too. */
 export async function clean(opts: { cwd: string; cache: boolean; env: Readonly<Record<string, string | undefined>> }): Promise<Result<{ removed: string[] }, Diagnostic[]>> {
-  const loaded = await openWorkspace({ cwd: opts.cwd });
-  if (!loaded.ok) return loaded;
-  const { workspace } = loaded.value;
-  const removed: string[] = [];
-  const out = path.join(workspace.root, OUT_DIR);
-  await fs.rm(out, { recursive: true, force: true });
-  removed.push(out);
-  if (opts.cache) {
-    const dir = cacheDirFor(workspace, opts.env);
-    await new LocalCache({ dir }).clear();
-    removed.push(dir);
-  }
-  return ok({ removed });
+  const { clean: run } = await import('./build-fresh.js');
+  return run(opts);
 }

@@ -32,7 +32,7 @@ export function buildCommand(): Command {
     .option('-j, --jobs <n>', 'compile and link steps to run at once (go build -p)', parseJobs, os.availableParallelism())
     .option('-k, --keep-going', 'keep building other targets after a failure', false)
     .option('--no-batch', 'run one go build per target instead of one for all compatible targets')
-    .option('--no-cache', 'do not read the action cache (results are still stored)')
+    .option('--no-cache', 'do not read the action cache, and plan from scratch (results are still stored)')
     .option('--force', 'rebuild everything: skip the action cache and make go rebuild every package (-a)', false)
     .option('--dry-run', 'plan and hash everything, report what would be built, run no go build', false)
     .addOption(new Option('--ui <mode>', 'how to show progress').choices(UI_MODES).default('auto'))
@@ -95,7 +95,7 @@ async function runBuildCommand(patterns: string[], flags: BuildFlags): Promise<n
       },
     });
     if (outcome.kind === 'invalid') {
-      reportDiagnostics(outcome.diagnostics, reporter, outcome.workspace?.root ?? root);
+      reportDiagnostics(outcome.diagnostics, reporter, outcome.root ?? root);
       return EXIT_USAGE;
     }
     if (outcome.interrupted) return EXIT_INTERRUPTED;

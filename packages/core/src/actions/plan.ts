@@ -31,6 +31,7 @@ import { goBuildFlags, resolveXDefs } from './go-args.js';
 import { CGO_GO_ENV, OUTPUT_AFFECTING_GO_ENV, pickPassthrough } from './go-env.js';
 import { actionKey, defined, KEY_SCHEMA_VERSION, type KeyManifest } from './key.js';
 import { binaryOutputPath } from './outputs.js';
+import type { ActionProvenance } from '../snapshot/plan-snapshot.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -84,6 +85,20 @@ export interface BuildPlan {
   readonly actions: readonly PlannedAction[];
   readonly host: Platform;
   readonly profile: string;
+  /** What went into the plan besides files, for a plan snapshot (only from `planBuild`). */
+  readonly provenance?: PlanProvenance | undefined;
+}
+
+/** Where each action's inputs came from, and which tools the plan asked. */
+export interface PlanProvenance {
+  /** By action id: the closure's packages with their input files, and the module state files. */
+  readonly actions: ReadonlyMap<string, ActionProvenance>;
+  /** The complete environment of every `go env` probe the plan used. */
+  readonly goProbes: readonly Readonly<Record<string, string>>[];
+  /** `CC` of every configuration with cgo on (its `--version` is in the keys). */
+  readonly ccs: readonly string[];
+  /** The plan ran `go tool compile -V=full` (a development toolchain). */
+  readonly compilerVersion: boolean;
 }
 
 export interface PlanRequest {
@@ -131,11 +146,14 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
   const passthrough = pickPassthrough(req.env);
   const pinned = workspace.config.go.toolchain === 'local' ? undefined : workspace.config.go.toolchain;
   const probes = new Map<string, Promise<Result<GoEnv, Diagnostic>>>();
+  const probeEnvs: Record<string, string>[] = [];
   const probe = (setEnv: Record<string, string>): Promise<Result<GoEnv, Diagnostic>> => {
     const id = JSON.stringify(setEnv);
     let p = probes.get(id);
     if (p === undefined) {
-      p = probeGoEnvCached({ goBin, cwd: workspace.root, env: { ...passthrough, ...setEnv }, cacheDir: req.probeCacheDir }).then((r) => {
+      const env = { ...passthrough, ...setEnv };
+      probeEnvs.push(env);
+      p = probeGoEnvCached({ goBin, cwd: workspace.root, env, cacheDir: req.probeCacheDir }).then((r) => {
         if (!r.ok) return err(goFailureDiagnostic(r.error));
         if (pinned !== undefined && r.value.GOVERSION !== pinned) {
           return err({
@@ -160,6 +178,7 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
   const trimpath = profile.trimpath ?? workspace.config.go.trimpath;
   const compilerIds = new Map<string, Promise<string | undefined>>();
   const ccIds = new Map<string, Promise<string | undefined>>();
+  const provenance = new Map<string, ActionProvenance>();
 
   // One digest lookup per file per plan, however many targets share it.
   const digestCache = new Map<WorkspacePath, Promise<Sha256>>();
@@ -224,7 +243,8 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
     const goenv = probed.value;
     const tags = [...(profile.tags ?? []), ...target.tags];
     const ctx = buildContextFromGoEnv(goenv, tags);
-    const graph = await graphFor(JSON.stringify([setEnv, tags]), ctx, target.goPackage);
+    const graphId = JSON.stringify([setEnv, tags]);
+    const graph = await graphFor(graphId, ctx, target.goPackage);
     if (!graph.ok) {
       diagnostics.push(...graph.error);
       return undefined;
@@ -290,8 +310,14 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
       workspaceRoot: trimpath ? undefined : workspace.root,
     });
     const goCwd = req.modules.mode === 'workspace' ? '' : closure.mainModule.dir;
+    const id = `${target.label}@${platformString(platform)}`;
+    const byDir = graph.value.packageByDir;
+    provenance.set(id, {
+      packages: [...closure.packages].map(([importPath, dir]) => ({ id: `${graphId}\0${dir}`, importPath, files: byDir.get(dir)?.inputFiles ?? [] })),
+      moduleFiles: closure.moduleStateFiles,
+    });
     return {
-      id: `${target.label}@${platformString(platform)}`,
+      id,
       label: target.label,
       platform,
       key: actionKey(manifest),
@@ -317,7 +343,12 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
     if (a !== undefined) actions.push(a);
   }
   if (diagnostics.length > 0) return err(dedupe(diagnostics));
-  return ok({ actions: linkDeps(actions), host, profile: req.profile });
+  return ok({
+    actions: linkDeps(actions),
+    host,
+    profile: req.profile,
+    provenance: { actions: provenance, goProbes: probeEnvs, ccs: [...ccIds.keys()], compilerVersion: compilerIds.size > 0 },
+  });
 }
 
 /** Adds the keys of explicit `deps` (same platform) to each action. */

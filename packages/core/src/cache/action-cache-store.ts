@@ -25,6 +25,11 @@ export interface ActionResult {
 export interface BlobRef {
   readonly digest: Sha256;
   readonly size: number;
+  /**
+   * Set by `putBlobFromFile` when the stored blob is the content it just read from the file (not
+   * an entry that was already there): a copy of it needs no check against the digest.
+   */
+  readonly written?: boolean | undefined;
 }
 
 export interface PutBlobFromFileOptions {

@@ -384,7 +384,7 @@ export class LocalCache implements ActionCacheStore {
       throw e;
     }
     await this.#commit(temp, this.#casPath(ref.digest));
-    return ref;
+    return { ...ref, written: true };
   }
 
   /**
@@ -412,7 +412,7 @@ export class LocalCache implements ActionCacheStore {
       if (await this.#blobPresent(ref.digest, ref.size)) return ref;
       await fsp.chmod(temp, ENTRY_MODE);
       await this.#commit(temp, this.#casPath(ref.digest));
-      return ref;
+      return { ...ref, written: true };
     } finally {
       await fsp.rm(temp, { force: true });
     }

@@ -83,7 +83,7 @@ export function describeActionCacheStoreContract(backend: string, open: () => Pr
       for (let i = 0; i < big.length; i++) big[i] = (i * 7) & 0xff;
       const src = await scratchFile('big.bin', big);
       const ref = await store.putBlobFromFile(src);
-      expect(ref).toEqual({ digest: digestOf(big), size: big.length });
+      expect(ref).toMatchObject({ digest: digestOf(big), size: big.length });
       expect((await fs.readFile(src)).equals(big)).toBe(true); // the source is untouched
       expect((await store.getBlob(ref.digest))?.equals(big)).toBe(true);
     });
@@ -91,12 +91,13 @@ export function describeActionCacheStoreContract(backend: string, open: () => Pr
     it('stores a disposable file given with move, which is gone afterwards', async () => {
       const src = await scratchFile('out.bin', 'linked binary');
       const ref = await store.putBlobFromFile(src, { move: true });
-      expect(ref).toEqual({ digest: digestOf('linked binary'), size: 13 });
+      expect(ref).toMatchObject({ digest: digestOf('linked binary'), size: 13 });
       await expect(fs.access(src)).rejects.toMatchObject({ code: 'ENOENT' });
       expect((await store.getBlob(ref.digest))?.toString()).toBe('linked binary');
-      // Moving in a blob the store already has is fine too.
+      // Moving in a blob the store already has is fine too; the blob is then not the file's bytes.
       const again = await store.putBlobFromFile(await scratchFile('out2.bin', 'linked binary'), { move: true });
-      expect(again).toEqual(ref);
+      expect(again).toMatchObject({ digest: ref.digest, size: ref.size });
+      expect(again.written).not.toBe(true);
     });
 
     it('stores and returns action results', async () => {

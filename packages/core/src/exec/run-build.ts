@@ -39,6 +39,8 @@ export interface RunBuildResult {
   readonly ok: boolean;
   readonly interrupted: boolean;
   readonly finished: BuildFinishedEvent;
+  /** Every output now in gob-out (restored, built or found in place), with its digest. */
+  readonly placed: ReadonlyMap<WorkspacePath, Sha256>;
 }
 
 /** Cache lookups and restores at once: file copies and small reads, not CPU work. */
@@ -77,6 +79,7 @@ export async function runBuild(opts: RunBuildOptions): Promise<RunBuildResult> {
   const outcomes = new Map<string, Outcome>();
   let stopped = false;
   let batchSeq = 0;
+  const placed = new Map<WorkspacePath, Sha256>();
 
   const refOf = (a: PlannedAction) => ({ id: a.id, label: a.label, platform: platformString(a.platform), key: a.key });
   const finish = (e: Omit<ActionFinishedEvent, 'type'>): void => {
@@ -178,7 +181,7 @@ export async function runBuild(opts: RunBuildOptions): Promise<RunBuildResult> {
     outputs: [...outputs].sort(),
   };
   opts.onEvent(finished);
-  return { ok, interrupted, finished };
+  return { ok, interrupted, finished, placed };
 
   /**
    * When the action is answered from the cache (restored, or cached in a dry run): what to
@@ -199,7 +202,7 @@ export async function runBuild(opts: RunBuildOptions): Promise<RunBuildResult> {
     }
     const bin = result.outputs[0];
     // A result whose blobs vanished or were corrupt is a miss: build it again.
-    if (bin === undefined || !(await place(a.output, bin.digest, bin.executable, true))) return undefined;
+    if (bin === undefined || !(await place(a.output, bin.digest, bin.executable, false))) return undefined;
     const durationMs = now() - t0;
     return () => {
       opts.onEvent({ type: 'action.cached', ...refOf(a), source });
@@ -207,13 +210,21 @@ export async function runBuild(opts: RunBuildOptions): Promise<RunBuildResult> {
     };
   }
 
-  /** Puts a blob at a gob-out path, unless the file there already has that content. */
-  async function place(rel: WorkspacePath, digest: Sha256, executable: boolean, verify: boolean): Promise<boolean> {
+  /**
+   * Puts a blob at a gob-out path. A restored blob is written only if the file there does not
+   * already have its content (a no-op build writes nothing); a just-built one always is (it is
+   * new content: reading the old file to compare would cost more than the copy).
+   */
+  async function place(rel: WorkspacePath, digest: Sha256, executable: boolean, fresh: boolean, verify = true): Promise<boolean> {
     const abs = fromWorkspacePath(opts.workspaceRoot, rel);
-    const current = await opts.hasher.digestIfExists(rel);
-    if (current === digest) return true;
+    if (!fresh && (await opts.hasher.digestIfExists(rel)) === digest) {
+      placed.set(rel, digest);
+      return true;
+    }
     await fs.mkdir(path.dirname(abs), { recursive: true });
-    return opts.cache.materializeBlob(digest, abs, { executable, verify });
+    const ok = await opts.cache.materializeBlob(digest, abs, { executable, verify });
+    if (ok) placed.set(rel, digest);
+    return ok;
   }
 
   async function runBatch(batch: Batch): Promise<void> {
@@ -346,7 +357,8 @@ export async function runBuild(opts: RunBuildOptions): Promise<RunBuildResult> {
           createdAt: new Date(now()).toISOString(),
         };
         await opts.cache.putActionResult(a.key, result);
-        if (!(await place(a.output, ref.digest, true, false))) {
+        // A blob stored just now from go's file, which was hashed as it went in, needs no check.
+        if (!(await place(a.output, ref.digest, true, true, ref.written !== true))) {
           return { ...refOf(a), status: 'failed', durationMs, outputs: [], error: `could not write ${a.output}` };
         }
         return { ...refOf(a), status: 'built', durationMs: now() - t0, outputs: [a.output] };

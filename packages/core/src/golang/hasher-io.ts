@@ -6,6 +6,7 @@ import type { Sha256, WorkspacePath } from '../types.js';
 import { parseSourceFileHeader, type GoFileHeader } from './header.js';
 import { nodeGoIO, type GoDirEntry, type GoIO } from './io.js';
 import { isSourceFileName, nameExt } from './scanner.js';
+import { GO_HEADER_DERIVE_VERSION } from './header-version.js';
 
 /**
  * The derive hook for the content hasher (its `DeriveSpec`): the parsed header of every source
@@ -13,7 +14,7 @@ import { isSourceFileName, nameExt } from './scanner.js';
  * parser's output could change for the same content.
  */
 export const GO_HEADER_DERIVE = {
-  version: 'gob-go-header-1',
+  version: GO_HEADER_DERIVE_VERSION,
   fn(path: WorkspacePath, content: Buffer): GoFileHeader | null {
     const name = path.slice(path.lastIndexOf('/') + 1);
     if (!isSourceFileName(name) || nameExt(name) === '.syso') return null;
@@ -37,7 +38,8 @@ function isHeader(v: unknown): v is GoFileHeader {
 }
 
 /**
- * A GoIO that lists directories from disk and takes headers from `hasher`, for one plan.
+ * A GoIO that lists directories from `disk` (the real one unless given) and takes headers from
+ * `hasher`, for one plan.
  *
  * It is a snapshot: each directory is listed and each header looked up at most once per
  * instance, however many targets' package graphs ask (a plan loads one graph per target, and
@@ -46,8 +48,7 @@ function isHeader(v: unknown): v is GoFileHeader {
  * Create a new instance for each build (as the hasher itself is one build's snapshot); a
  * long-lived instance would not see edits.
  */
-export function goIOFromHasher(root: string, hasher: DerivedHeaderSource): HasherGoIO {
-  const disk = nodeGoIO(root);
+export function goIOFromHasher(root: string, hasher: DerivedHeaderSource, disk: GoIO = nodeGoIO(root)): HasherGoIO {
   const dirs = new Map<WorkspacePath, Promise<readonly GoDirEntry[] | undefined>>();
   const headers = new Map<WorkspacePath, Promise<GoFileHeader>>();
   const digests = new Map<WorkspacePath, Sha256>();

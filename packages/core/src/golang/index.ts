@@ -101,4 +101,4 @@ export {
 export { externalLinkingReason } from './platform.js';
 export { goExecName } from './exec-name.js';
 export { KNOWN_ARCH, KNOWN_OS, UNIX_OS } from './syslist.js';
-export { probeGoEnvCached, PROBE_CACHE_VERSION } from './probe-cache.js';
+export { ccIdentity, probeGoEnvCached, probeIdentity, PROBE_CACHE_VERSION } from './probe-cache.js';

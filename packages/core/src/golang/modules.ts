@@ -127,6 +127,8 @@ export interface ModulesIO {
   /** File contents, or undefined when the file does not exist. */
   readFile(path: WorkspacePath): Promise<string | undefined>;
   readdir(dir: WorkspacePath): Promise<readonly GoDirEntry[] | undefined>;
+  /** Whether a regular file is there (its content does not matter); default: `readFile`. */
+  exists?(path: WorkspacePath): Promise<boolean>;
 }
 
 export interface LoadModulesOptions {
@@ -259,7 +261,9 @@ export async function loadModules(root: string, opts: LoadModulesOptions = {}): 
   );
 
   const workVendor = mode === 'workspace' && work !== undefined ? await readWorkVendor(io, work, opts.mod) : undefined;
-  const workSum = mode === 'workspace' && (await io.readFile('go.work.sum')) !== undefined ? 'go.work.sum' : undefined;
+  // Only whether go.work.sum exists matters here: go build rewrites it, its content is never used.
+  const hasWorkSum = async (): Promise<boolean> => (io.exists !== undefined ? io.exists('go.work.sum') : (await io.readFile('go.work.sum')) !== undefined);
+  const workSum = mode === 'workspace' && (await hasWorkSum()) ? 'go.work.sum' : undefined;
   return ok(
     buildModuleSet({
       root,

@@ -29,7 +29,11 @@ export async function probeGoEnvCached(opts: ProbeGoEnvOptions & { readonly cach
   return r;
 }
 
-async function probeIdentity(opts: ProbeGoEnvOptions): Promise<string | undefined> {
+/**
+ * What decides `go env`'s answer, as one hash; undefined when it cannot be known without running
+ * go (go is a script). The probe cache and gob's plan snapshots both rely on it.
+ */
+export async function probeIdentity(opts: ProbeGoEnvOptions): Promise<string | undefined> {
   const bin = await resolveExecutable(opts.goBin ?? 'go', opts.env.PATH ?? '');
   if (bin === undefined) return undefined;
   const real = await fs.realpath(bin).catch(() => undefined);
@@ -92,4 +96,25 @@ async function remember(file: string, text: string): Promise<void> {
   } catch {
     // The probe cache is an optimisation: failing to write it changes nothing else.
   }
+}
+
+/**
+ * The identity of a C compiler setting (`CC`, possibly `ccache gcc -m64`): every word that names
+ * an executable, resolved through PATH, by real path, size, mtime and inode; other words as they
+ * are. Undefined when a word names a script (a wrapper can answer differently without changing).
+ */
+export async function ccIdentity(cc: string, pathVar: string): Promise<string | undefined> {
+  const parts: unknown[] = [];
+  for (const word of cc.split(/\s+/).filter((w) => w !== '')) {
+    const bin = word.startsWith('-') ? undefined : await resolveExecutable(word, pathVar);
+    const real = bin === undefined ? undefined : await fs.realpath(bin).catch(() => undefined);
+    if (real === undefined) {
+      parts.push(word);
+      continue;
+    }
+    if (await isScript(real)) return undefined;
+    const st = await fs.stat(real);
+    parts.push({ path: real, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino });
+  }
+  return sha256Canonical({ v: PROBE_CACHE_VERSION, cc: parts });
 }

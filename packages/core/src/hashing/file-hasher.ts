@@ -9,6 +9,7 @@ import { hashBytes } from './hash-bytes.js';
 import { nodeHasherFs, type HasherFs, type HasherStat } from './hasher-fs.js';
 import { mapLimit } from './map-limit.js';
 import { decodeStatCache, encodeStatCache, type StoredEntry } from './stat-cache-file.js';
+import { olderThanRacyWindow, statKeyOf } from './stat-key.js';
 
 /**
  * How far back from the moment a file is read its timestamps must lie for the read to be
@@ -79,6 +80,15 @@ export function describeHashFailure(f: HashFailure): string {
     case 'unreadable':
       return `${f.path}: cannot read: ${f.message}`;
   }
+}
+
+/** One answer of a hasher (see `FileHasher.answered`). */
+export interface AnsweredFile {
+  readonly path: WorkspacePath;
+  readonly statKey: string;
+  readonly digest: Sha256;
+  readonly trusted: boolean;
+  readonly derivedJson: string | undefined;
 }
 
 export interface Derived<D> {
@@ -156,6 +166,8 @@ export class FileHasher<D = unknown> {
   readonly #concurrency: number;
 
   readonly #entries = new Map<WorkspacePath, Entry>();
+  /** Paths this instance answered for (not those only loaded from disk), in first-answer order. */
+  readonly #answered = new Set<WorkspacePath>();
   readonly #inflight = new Map<WorkspacePath, Promise<Result<Entry, HashFailure>>>();
   /** The derive version stored with derived values when this hasher has no `derive` of its own. */
   #storedDeriveVersion: string | null = null;
@@ -258,6 +270,32 @@ export class FileHasher<D = unknown> {
     return ok({ digest, value: JSON.parse(derivedJson) as D });
   }
 
+  /**
+   * What this instance answered for `paths` (or for every path it answered for, in the order it
+   * first did): the stat key and digest it used, whether the stat was trusted (outside the racy
+   * window), and the derived value's JSON text. Paths it was not asked about, or that failed,
+   * are left out. gob's plan snapshot records these as the files a plan depends on.
+   */
+  answered(paths?: Iterable<WorkspacePath>): AnsweredFile[] {
+    const out: AnsweredFile[] = [];
+    for (const path of paths ?? this.#answered) {
+      const e = this.#answered.has(path) ? this.#entries.get(path) : undefined;
+      if (e !== undefined) out.push({ path, statKey: e.statKey, digest: e.digest, trusted: e.trusted, derivedJson: e.derivedJson });
+    }
+    return out;
+  }
+
+  /**
+   * Adds entries known from elsewhere (a plan snapshot) as if loaded from the stat cache: used
+   * while a stat still gives `statKey`. Entries this instance already has win.
+   */
+  seed(entries: Iterable<{ readonly path: WorkspacePath; readonly statKey: string; readonly digest: Sha256 }>): void {
+    for (const e of entries) {
+      if (this.#entries.has(e.path)) continue;
+      this.#entries.set(e.path, { statKey: e.statKey, digest: e.digest, trusted: true, readHere: false, derivedJson: undefined });
+    }
+  }
+
   stats(): FileHasherStats {
     return {
       entries: this.#entries.size,
@@ -289,7 +327,7 @@ export class FileHasher<D = unknown> {
       return this.#fail(path, e);
     }
     if (!st.isFile) return this.#fail(path, undefined);
-    const statKey = `${String(st.size)}:${st.mtimeNs.toString()}:${st.ctimeNs.toString()}:${st.ino.toString()}`;
+    const statKey = statKeyOf(st);
     const cached = this.#entries.get(path);
     if (
       cached !== undefined &&
@@ -298,6 +336,7 @@ export class FileHasher<D = unknown> {
       (this.#derive === undefined || cached.derivedJson !== undefined)
     ) {
       this.#cacheHits++;
+      this.#answered.add(path);
       return ok(cached);
     }
     let content: Buffer;
@@ -315,13 +354,13 @@ export class FileHasher<D = unknown> {
       derivedJson: this.#derive === undefined ? undefined : toJsonText(this.#derive.fn(path, content)),
     };
     this.#entries.set(path, entry);
+    this.#answered.add(path);
     this.#dirty = true;
     return ok(entry);
   }
 
   #olderThanRacyWindow(st: HasherStat, startedAtMs: number): boolean {
-    const limitNs = BigInt(Math.floor(startedAtMs - this.#racyWindowMs)) * 1_000_000n;
-    return st.mtimeNs < limitNs && st.ctimeNs < limitNs;
+    return olderThanRacyWindow(st, startedAtMs, this.#racyWindowMs);
   }
 
   #fail(path: WorkspacePath, e: unknown): Result<Entry, HashFailure> {

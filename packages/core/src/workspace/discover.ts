@@ -11,6 +11,9 @@ import { compareStrings } from '../labels/suggest.js';
 
 export const BUILD_FILE_NAME = 'BUILD.yaml';
 
+/** Replaces parts of the file system fast-glob walks (gob records the directories it lists). */
+export type GlobFs = NonNullable<fg.Options['fs']>;
+
 /**
  * Directories never searched, wherever they are: VCS data, other tools' dependency trees, Go's
  * own ignored dirs (vendor is the module's business, testdata is never a package), gob's
@@ -22,10 +25,11 @@ export const ALWAYS_SKIPPED_DIRS: readonly string[] = ['.git', 'node_modules', '
  * Workspace-relative paths of every BUILD.yaml, sorted. `ignore` holds gob.yaml's globs,
  * relative to the root; a glob that names a directory also skips everything inside it.
  */
-export async function discoverBuildFiles(root: string, ignore: readonly string[]): Promise<Result<WorkspacePath[], Diagnostic>> {
+export async function discoverBuildFiles(root: string, ignore: readonly string[], globFs?: GlobFs): Promise<Result<WorkspacePath[], Diagnostic>> {
   try {
     const found = await fg(`**/${BUILD_FILE_NAME}`, {
       cwd: root,
+      ...(globFs === undefined ? {} : { fs: globFs }),
       dot: false,
       onlyFiles: true,
       followSymbolicLinks: false,

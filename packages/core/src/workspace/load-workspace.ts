@@ -14,7 +14,7 @@ import type { Result } from '../util/result.js';
 import { toWorkspaceConfig } from './config.js';
 import type { GobFileData } from './config.js';
 import { findCycles } from './cycles.js';
-import { discoverBuildFiles } from './discover.js';
+import { discoverBuildFiles, type GlobFs } from './discover.js';
 import { nodeWorkspaceFs } from './fs.js';
 import type { WorkspaceFs } from './fs.js';
 import { schemaDiagnostics } from './schema-errors.js';
@@ -22,9 +22,10 @@ import { validateConfig } from './schema.js';
 import { checkTarget, declaredTargets } from './targets.js';
 import type { DeclaredTarget, DepEdge } from './targets.js';
 import { parseYamlSource } from './yaml-source.js';
+import { CONFIG_FILE_NAME, findWorkspaceRoot } from './root.js';
 import type { YamlSource } from './yaml-source.js';
 
-export const CONFIG_FILE_NAME = 'gob.yaml';
+export { CONFIG_FILE_NAME, findWorkspaceRoot } from './root.js';
 
 export interface LoadWorkspaceOptions {
   /** Where to start looking for gob.yaml (usually process.cwd()). */
@@ -38,18 +39,8 @@ export interface LoadWorkspaceOptions {
   readonly sources?: Map<string, string> | undefined;
   /** Receives warnings when loading succeeds (on failure they are part of the error list). */
   readonly onWarning?: ((d: Diagnostic) => void) | undefined;
-}
-
-/** The nearest directory at or above `cwd` that holds a gob.yaml, or undefined. */
-export async function findWorkspaceRoot(cwd: string, fs: Partial<WorkspaceFs> = {}): Promise<string | undefined> {
-  const entryKind = fs.entryKind ?? nodeWorkspaceFs.entryKind;
-  let dir = path.resolve(cwd);
-  for (;;) {
-    if ((await entryKind(path.join(dir, CONFIG_FILE_NAME))) === 'file') return dir;
-    const parent = path.dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
+  /** The file system fast-glob walks to find BUILD.yaml files (see `discoverBuildFiles`). */
+  readonly globFs?: GlobFs | undefined;
 }
 
 export async function loadWorkspace(opts: LoadWorkspaceOptions): Promise<Result<Workspace, Diagnostic[]>> {
@@ -85,7 +76,7 @@ export async function loadWorkspace(opts: LoadWorkspaceOptions): Promise<Result<
   const gobSrc = await read(CONFIG_FILE_NAME);
   const config = gobSrc === undefined ? toWorkspaceConfig({}) : configFrom(gobSrc, diagnostics);
 
-  const discovered = await discoverBuildFiles(root, config.ignore);
+  const discovered = await discoverBuildFiles(root, config.ignore, opts.globFs);
   if (!discovered.ok) return err([...diagnostics, discovered.error]);
   const buildFiles = discovered.value;
 

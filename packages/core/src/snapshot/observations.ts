@@ -1,0 +1,230 @@
+/**
+ * What a plan depended on in the file system, recorded while planning so that the next build can
+ * tell — with one stat per entry — whether planning again would give the same plan.
+ *
+ * Four kinds of observation, each with how it is checked again:
+ *
+ * - a **file** whose content was read (gob.yaml, BUILD.yaml, go.mod, every Go source and input):
+ *   its stat key and digest. Same stat key (outside the racy window) → same content; otherwise the
+ *   file is read and its digest compared.
+ * - a **directory** that was listed: its stat key and a hash of its entries (names and types).
+ *   Same stat key → same entries; otherwise it is listed again and the hashes compared. Creating,
+ *   deleting or renaming an entry changes a directory's mtime and ctime.
+ * - a path found **missing**: it must still be missing.
+ * - a path whose **type** alone was looked at (is gob.yaml here? is this symlink a directory?).
+ *
+ * Directories and files are stat'ed *before* they are read, so a change made while planning
+ * shows up as a changed stat key next time, never as a stale one.
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import type { Dirent } from 'node:fs';
+import * as nodePath from 'node:path';
+import type { Sha256, WorkspacePath } from '../types.js';
+import { DEFAULT_RACY_WINDOW_MS } from '../hashing/file-hasher.js';
+import { OUT_DIR } from '../actions/outputs.js';
+
+export type EntryType = 'file' | 'dir' | 'other';
+
+/**
+ * A file version's identity as numbers — size, mtime and ctime in ms (as Node gives them, with
+ * sub-microsecond fractions), inode — from a plain (not bigint) stat, which is the cheapest
+ * thing to take and compare 25,000 times in a no-op build.
+ */
+export type StatId = readonly [size: number, mtimeMs: number, ctimeMs: number, ino: number];
+
+export function statIdOf(st: fs.Stats): StatId {
+  return [st.size, st.mtimeMs, st.ctimeMs, st.ino];
+}
+
+export function sameStat(id: StatId, st: fs.Stats): boolean {
+  return id[1] === st.mtimeMs && id[2] === st.ctimeMs && id[0] === st.size && id[3] === st.ino;
+}
+
+/**
+ * The StatId of the stat behind a FileHasher stat key (`size:mtimeNs:ctimeNs:inode`), computed
+ * the way Node computes a plain stat's milliseconds from seconds and nanoseconds.
+ */
+export function statIdFromKey(key: string): StatId | undefined {
+  const parts = key.split(':');
+  if (parts.length !== 4) return undefined;
+  const ms = (ns: string): number => {
+    const v = BigInt(ns);
+    return Number(v / 1_000_000_000n) * 1e3 + Number(v % 1_000_000_000n) / 1e6;
+  };
+  try {
+    return [Number(parts[0]), ms(parts[1] ?? ''), ms(parts[2] ?? ''), Number(parts[3])];
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when mtime and ctime are both more than `windowMs` before `observedAtMs` (read before the stat). */
+export function settled(st: { readonly mtimeMs: number; readonly ctimeMs: number }, observedAtMs: number, windowMs: number): boolean {
+  const limit = observedAtMs - windowMs;
+  return st.mtimeMs < limit && st.ctimeMs < limit;
+}
+
+/** A workspace path as an absolute one (workspace paths are clean and use `/`). */
+export function absPath(root: string, rel: WorkspacePath): string {
+  if (rel === '') return root;
+  if (nodePath.sep !== '/') return nodePath.join(root, ...rel.split('/'));
+  return root.endsWith('/') ? root + rel : `${root}/${rel}`;
+}
+
+export interface FileObservation {
+  readonly path: WorkspacePath;
+  readonly stat: StatId;
+  readonly digest: Sha256;
+  /** Timestamps within the racy window when observed: the content is compared every time. */
+  readonly racy: boolean;
+  /**
+   * Read by the workspace or module loader (gob.yaml, BUILD.yaml, go.work, go.mod…): any change
+   * means planning again. Other files (Go sources, embedded files) only feed action keys and
+   * Go file headers, so a change that leaves the header alone only changes keys.
+   */
+  readonly config: boolean;
+  /** Hash of the parsed Go header, when planning used it. */
+  readonly header?: string | undefined;
+}
+
+export interface DirObservation {
+  readonly path: WorkspacePath;
+  readonly stat: StatId;
+  readonly listing: string;
+  readonly racy: boolean;
+}
+
+/**
+ * The hash of a directory's listing: names and entry types, order-independent. `gob-out/` at the
+ * root is left out: gob creates it (the snapshot itself lives there), and nothing gob plans reads
+ * it — discovery, the go.mod search and the Go model all skip it.
+ */
+export function listingHash(dir: WorkspacePath, entries: readonly Dirent[]): string {
+  const lines: string[] = [];
+  for (const e of entries) if (dir !== '' || e.name !== OUT_DIR) lines.push(`${e.name}\0${direntType(e)}`);
+  return createHash('sha256').update(lines.sort().join('\n')).digest('hex').slice(0, 32);
+}
+
+/** A dirent's type as a listing records it. */
+export function direntType(d: Dirent): string {
+  return d.isDirectory() ? 'd' : d.isFile() ? 'f' : d.isSymbolicLink() ? 'l' : 'o';
+}
+
+export function entryTypeOf(st: fs.Stats | undefined): EntryType | undefined {
+  if (st === undefined) return undefined;
+  return st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other';
+}
+
+/** `fs.statSync` following symlinks, undefined when nothing is there (ENOENT or ENOTDIR). */
+export function statIfExists(abs: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(abs, { throwIfNoEntry: false });
+  } catch (e) {
+    if ((e as { code?: unknown }).code === 'ENOTDIR') return undefined;
+    throw e;
+  }
+}
+
+/**
+ * Collects observations during one plan. Recording is best effort in one direction only: when
+ * something cannot be recorded faithfully (a stat fails, a path is outside the workspace), the
+ * recorder is marked incomplete and no snapshot is saved, so the next build plans from scratch.
+ */
+export class ObservationRecorder {
+  readonly root: string;
+  readonly #racyWindowMs: number;
+  readonly #now: () => number;
+  readonly files = new Map<WorkspacePath, FileObservation>();
+  readonly dirs = new Map<WorkspacePath, DirObservation>();
+  readonly missing = new Set<WorkspacePath>();
+  readonly types = new Map<WorkspacePath, EntryType>();
+  #incomplete: string | undefined;
+
+  constructor(root: string, opts: { racyWindowMs?: number; now?: () => number } = {}) {
+    this.root = root;
+    this.#racyWindowMs = opts.racyWindowMs ?? DEFAULT_RACY_WINDOW_MS;
+    this.#now = opts.now ?? Date.now;
+  }
+
+  /** Why the observations are not complete, if they are not. */
+  get incomplete(): string | undefined {
+    return this.#incomplete;
+  }
+
+  markIncomplete(why: string): void {
+    this.#incomplete ??= why;
+  }
+
+  /** Reads a config file (UTF-8) and records it; undefined when it does not exist. */
+  readConfigFile(path: WorkspacePath): string | undefined {
+    const abs = absPath(this.root, path);
+    const observedAt = this.#now();
+    const st = statIfExists(abs);
+    if (st === undefined) {
+      this.missing.add(path);
+      return undefined;
+    }
+    if (!st.isFile()) {
+      this.types.set(path, entryTypeOf(st) ?? 'other');
+      return undefined;
+    }
+    const content = fs.readFileSync(abs);
+    this.files.set(path, {
+      path,
+      stat: statIdOf(st),
+      digest: createHash('sha256').update(content).digest('hex') as Sha256,
+      racy: st.size !== content.length || !settled(st, observedAt, this.#racyWindowMs),
+      config: true,
+    });
+    return content.toString('utf8');
+  }
+
+  /** Records what is at a path, by type only (following symlinks). */
+  typeOf(path: WorkspacePath): EntryType | undefined {
+    const st = statIfExists(absPath(this.root, path));
+    const t = entryTypeOf(st);
+    if (t === undefined) this.missing.add(path);
+    else this.types.set(path, t);
+    return t;
+  }
+
+  /**
+   * Lists a directory and records it; undefined when it is missing or not a directory. Symlinked
+   * entries are recorded by type too, since what they point at can change without the listing.
+   */
+  listDir(path: WorkspacePath): Dirent[] | undefined {
+    const abs = absPath(this.root, path);
+    const observedAt = this.#now();
+    const st = statIfExists(abs);
+    if (st === undefined) {
+      this.missing.add(path);
+      return undefined;
+    }
+    if (!st.isDirectory()) {
+      this.types.set(path, entryTypeOf(st) ?? 'other');
+      return undefined;
+    }
+    const entries = fs.readdirSync(abs, { withFileTypes: true });
+    this.dirListed(path, st, observedAt, entries);
+    return entries;
+  }
+
+  /** Records a listing made elsewhere (fast-glob's walk), given the stat taken before it. */
+  dirListed(path: WorkspacePath, st: fs.Stats, observedAt: number, entries: readonly Dirent[]): void {
+    this.dirs.set(path, {
+      path,
+      stat: statIdOf(st),
+      listing: listingHash(path, entries),
+      racy: !settled(st, observedAt, this.#racyWindowMs),
+    });
+    for (const d of entries) {
+      if (d.isSymbolicLink()) this.typeOf(path === '' ? d.name : `${path}/${d.name}`);
+    }
+  }
+
+  /** The clock the recorder uses for the racy window (read it before a stat). */
+  now(): number {
+    return this.#now();
+  }
+}
