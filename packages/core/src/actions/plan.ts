@@ -180,20 +180,42 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
   const ccIds = new Map<string, Promise<string | undefined>>();
   const provenance = new Map<string, ActionProvenance>();
 
-  // One digest lookup per file per plan, however many targets share it.
-  const digestCache = new Map<WorkspacePath, Promise<Sha256>>();
-  const digestAll = (paths: readonly WorkspacePath[]): Promise<Sha256[]> => {
-    // Files whose headers the scanner read were hashed in that same read.
+  // One digest lookup per file per plan, however many targets share it; digests already known
+  // are answered without a promise each (a large plan asks for hundreds of thousands).
+  const known = new Map<WorkspacePath, Sha256>();
+  const inflight = new Map<WorkspacePath, Promise<Sha256>>();
+  const digestsOf = async (paths: readonly WorkspacePath[]): Promise<Record<WorkspacePath, Sha256>> => {
+    const missing: WorkspacePath[] = [];
+    const waits: Promise<Sha256>[] = [];
     for (const p of paths) {
-      const known = digestCache.has(p) ? undefined : req.goIO.knownDigest?.(p);
-      if (known !== undefined) digestCache.set(p, Promise.resolve(known));
+      if (known.has(p)) continue;
+      // Files whose headers the scanner read were hashed in that same read.
+      const fromHeader = req.goIO.knownDigest?.(p);
+      if (fromHeader !== undefined) {
+        known.set(p, fromHeader);
+        continue;
+      }
+      const wait = inflight.get(p);
+      if (wait !== undefined) waits.push(wait);
+      else missing.push(p);
     }
-    const missing = paths.filter((p) => !digestCache.has(p));
     if (missing.length > 0) {
       const batch = req.hasher.digestMany(missing);
-      missing.forEach((p, i) => digestCache.set(p, batch.then((ds) => ds[i] as Sha256)));
+      missing.forEach((p, i) => {
+        const one = batch.then((ds) => {
+          const d = ds[i] as Sha256;
+          known.set(p, d);
+          return d;
+        });
+        inflight.set(p, one);
+        waits.push(one);
+      });
     }
-    return Promise.all(paths.map((p) => digestCache.get(p) as Promise<Sha256>));
+    if (waits.length > 0) await Promise.all(waits);
+    // Key order does not matter: the key is the hash of the canonical (sorted) JSON.
+    const files: Record<WorkspacePath, Sha256> = {};
+    for (const p of paths) files[p] = known.get(p) as Sha256;
+    return files;
   };
 
   // One package graph per configuration (env + tags), holding the roots of every target built
@@ -249,7 +271,7 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
       diagnostics.push(...graph.error);
       return undefined;
     }
-    const closure = graph.value.roots.find((r) => r.dir === target.goPackage);
+    const closure = rootsOf(graph.value).get(target.goPackage);
     const root = graph.value.packageByDir.get(target.goPackage);
     if (closure === undefined || root === undefined) throw new Error(`no closure for ${target.goPackage} in its graph`);
     if (root.name !== 'main') {
@@ -263,13 +285,7 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
       return undefined;
     }
 
-    const inputFiles = new Set<WorkspacePath>([...closure.inputFiles, ...closure.moduleStateFiles]);
-    const sortedFiles = [...inputFiles].sort();
-    const digests = await digestAll(sortedFiles);
-    const files: Record<WorkspacePath, Sha256> = {};
-    sortedFiles.forEach((f, i) => {
-      files[f] = digests[i] as Sha256;
-    });
+    const files = await digestsOf([...closure.inputFiles, ...closure.moduleStateFiles]);
 
     // With cgo on, C settings matter even when no workspace package has cgo files: the standard
     // library (net, os/user, runtime/cgo) and external modules use cgo too.
@@ -379,6 +395,18 @@ function dedupe(ds: Diagnostic[]): Diagnostic[] {
     seen.add(id);
     return true;
   });
+}
+
+const rootIndex = new WeakMap<PackageGraph, Map<WorkspacePath, PackageGraph['roots'][number]>>();
+
+/** A graph's root closures by directory. */
+function rootsOf(graph: PackageGraph): Map<WorkspacePath, PackageGraph['roots'][number]> {
+  let m = rootIndex.get(graph);
+  if (m === undefined) {
+    m = new Map(graph.roots.map((r) => [r.dir, r]));
+    rootIndex.set(graph, m);
+  }
+  return m;
 }
 
 function memo<T>(m: Map<string, Promise<T>>, id: string, f: () => Promise<T>): Promise<T> {

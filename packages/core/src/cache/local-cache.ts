@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
 import { constants as fsConstants } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
@@ -131,12 +132,14 @@ export class LocalCache implements ActionCacheStore {
     let text: string;
     let mtimeMs: number;
     try {
-      const fh = await fsp.open(file, 'r');
+      // Synchronous: a no-op build looks up every action, and these are small local reads
+      // (a promise round trip through the thread pool costs more than the read itself).
+      const fd = fs.openSync(file, 'r');
       try {
-        mtimeMs = (await fh.stat()).mtimeMs;
-        text = await fh.readFile('utf8');
+        mtimeMs = fs.fstatSync(fd).mtimeMs;
+        text = fs.readFileSync(fd, 'utf8');
       } finally {
-        await fh.close();
+        fs.closeSync(fd);
       }
     } catch (e) {
       if (isNotFound(e)) return undefined;
@@ -424,13 +427,8 @@ export class LocalCache implements ActionCacheStore {
    */
   async #blobPresent(digest: Sha256, size: number | undefined): Promise<boolean> {
     const file = this.#casPath(digest);
-    let st: { size: number; mtimeMs: number };
-    try {
-      st = await fsp.lstat(file);
-    } catch (e) {
-      if (isNotFound(e)) return false;
-      throw e;
-    }
+    const st = fs.lstatSync(file, { throwIfNoEntry: false });
+    if (st === undefined) return false;
     if (size !== undefined && st.size !== size) {
       await this.#corrupt(file, `blob ${digest} has ${String(st.size)} bytes, expected ${String(size)}`);
       return false;

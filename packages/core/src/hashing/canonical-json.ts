@@ -28,9 +28,7 @@ export class CanonicalJsonError extends Error {
  * properties and cycles.
  */
 export function canonicalJson(value: unknown): string {
-  const out: string[] = [];
-  write(value, '$', out, new Set());
-  return out.join('');
+  return write(value, undefined, new Set());
 }
 
 /** SHA-256 of `canonicalJson(value)`: the action key layer's hash of a key manifest. */
@@ -38,61 +36,72 @@ export function sha256Canonical(value: unknown): Sha256 {
   return hashBytes(canonicalJson(value));
 }
 
-function write(value: unknown, at: string, out: string[], ancestors: Set<object>): void {
+/**
+ * Where a value sits, built only when an error needs it: a manifest holds thousands of file
+ * names, and formatting a path for each would cost more than writing the JSON.
+ */
+interface At {
+  readonly parent: At | undefined;
+  readonly key: string | number;
+}
+
+function formatAt(at: At | undefined): string {
+  const parts: string[] = [];
+  for (let a = at; a !== undefined; a = a.parent) parts.push(typeof a.key === 'number' ? `[${String(a.key)}]` : `[${JSON.stringify(a.key)}]`);
+  return `$${parts.reverse().join('')}`;
+}
+
+function write(value: unknown, at: At | undefined, ancestors: Set<object>): string {
   switch (typeof value) {
     case 'string':
-      out.push(JSON.stringify(value));
-      return;
+      return JSON.stringify(value);
     case 'boolean':
-      out.push(value ? 'true' : 'false');
-      return;
+      return value ? 'true' : 'false';
     case 'number':
-      if (!Number.isFinite(value)) throw new CanonicalJsonError(at, `${String(value)} is not a finite number`);
-      out.push(JSON.stringify(value));
-      return;
+      if (!Number.isFinite(value)) throw new CanonicalJsonError(formatAt(at), `${String(value)} is not a finite number`);
+      return JSON.stringify(value);
     case 'object':
-      if (value === null) {
-        out.push('null');
-        return;
-      }
-      writeObject(value, at, out, ancestors);
-      return;
+      return value === null ? 'null' : writeObject(value, at, ancestors);
     case 'undefined':
     case 'function':
     case 'symbol':
     case 'bigint':
-      throw new CanonicalJsonError(at, `${typeof value} is not JSON data`);
+      throw new CanonicalJsonError(formatAt(at), `${typeof value} is not JSON data`);
   }
 }
 
-function writeObject(value: object, at: string, out: string[], ancestors: Set<object>): void {
-  if (ancestors.has(value)) throw new CanonicalJsonError(at, 'the value contains a cycle');
+function writeObject(value: object, at: At | undefined, ancestors: Set<object>): string {
+  if (ancestors.has(value)) throw new CanonicalJsonError(formatAt(at), 'the value contains a cycle');
   ancestors.add(value);
+  let out: string;
   if (Array.isArray(value)) {
-    out.push('[');
+    out = '[';
     for (let i = 0; i < value.length; i++) {
-      if (i > 0) out.push(',');
-      write(value[i], `${at}[${i}]`, out, ancestors);
+      if (i > 0) out += ',';
+      out += write(value[i], { parent: at, key: i }, ancestors);
     }
-    out.push(']');
+    out += ']';
   } else {
     const proto: unknown = Object.getPrototypeOf(value);
     if (proto !== Object.prototype && proto !== null) {
       const ctor = (value as { constructor?: { name?: unknown } }).constructor?.name;
-      throw new CanonicalJsonError(at, `${typeof ctor === 'string' ? ctor : 'object'} is not a plain object`);
+      throw new CanonicalJsonError(formatAt(at), `${typeof ctor === 'string' ? ctor : 'object'} is not a plain object`);
     }
     if (Object.getOwnPropertySymbols(value).length > 0) {
-      throw new CanonicalJsonError(at, 'symbol-keyed properties are not JSON data');
+      throw new CanonicalJsonError(formatAt(at), 'symbol-keyed properties are not JSON data');
     }
     const record = value as Record<string, unknown>;
     const keys = Object.keys(record).sort();
-    out.push('{');
-    keys.forEach((key, i) => {
-      if (i > 0) out.push(',');
-      out.push(JSON.stringify(key), ':');
-      write(record[key], `${at}[${JSON.stringify(key)}]`, out, ancestors);
-    });
-    out.push('}');
+    out = '{';
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as string;
+      const v = record[key];
+      if (i > 0) out += ',';
+      // Strings, the bulk of a manifest (file names to digests), without a call per value.
+      out += `${JSON.stringify(key)}:${typeof v === 'string' ? JSON.stringify(v) : write(v, { parent: at, key }, ancestors)}`;
+    }
+    out += '}';
   }
   ancestors.delete(value);
+  return out;
 }

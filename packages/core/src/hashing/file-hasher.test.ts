@@ -347,7 +347,7 @@ describe('FileHasher racy timestamps', () => {
   it('catches an edit that leaves size and all timestamps unchanged (coarse-timestamp file system)', async () => {
     // A file system with 2 s timestamps: two writes in the same 2 s look identical to stat.
     const T = PAST.getTime();
-    const frozen: HasherStat = { size: 4, mtimeNs: BigInt(T) * 1_000_000n, ctimeNs: BigInt(T) * 1_000_000n, ino: 7n, isFile: true };
+    const frozen: HasherStat = { size: 4, mtimeMs: T, ctimeMs: T, ino: 7, isFile: true };
     let content = 'aaaa';
     let reads = 0;
     const coarse: HasherFs = {

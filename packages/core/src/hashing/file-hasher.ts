@@ -114,7 +114,7 @@ export interface FileHasherStats {
 }
 
 interface Entry {
-  /** `size:mtimeNs:ctimeNs:inode`; the entry holds only while the file's stat gives the same. */
+  /** `size:mtimeMs:ctimeMs:inode` (stat-key.ts); the entry holds only while the file's stat gives the same. */
   readonly statKey: string;
   readonly digest: Sha256;
   /**

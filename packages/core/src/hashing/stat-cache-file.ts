@@ -5,15 +5,15 @@ import { isSha256 } from './hash-bytes.js';
  * The on-disk form of the hasher's stat cache: one JSON document, entries as arrays so that
  * 25,000 of them parse and serialise in a few tens of milliseconds:
  *
- *     {"format":"gob-stat-cache","version":1,"derive":"go-header-3","savedAt":1732406400000,
- *      "entries":[["services/payment/main.go","1234:1732…:1732…:5678","9f86…","{\"pkg\":…}"],…]}
+ *     {"format":"gob-stat-cache","version":2,"derive":"go-header-3","savedAt":1732406400000,
+ *      "entries":[["services/payment/main.go","1234:1732406399123.4567:1732406399123.4567:5678","9f86…","{\"pkg\":…}"],…]}
  *
  * Each entry is `[path, statKey, digest]` or, when a derived value was computed from the same
- * read, `[path, statKey, digest, derivedJson]`. `statKey` is `size:mtimeNs:ctimeNs:inode` in
- * decimal: the hasher only ever compares it for equality, so it stays a string and loading does
- * no BigInt parsing. The derived value is kept as its JSON text, so loading allocates one string
- * per entry instead of a tree of objects, values are parsed only for files a build asks about,
- * and unchanged ones are written back verbatim. `derive` is the `derive.version` the derived
+ * read, `[path, statKey, digest, derivedJson]`. `statKey` is `size:mtimeMs:ctimeMs:inode` (see
+ * stat-key.ts): the hasher only ever compares it for equality, so it stays a string. The
+ * derived value is kept as its JSON text, so loading allocates one string per entry instead of a
+ * tree of objects, values are parsed only for files a build asks about, and unchanged ones are
+ * written back verbatim. `derive` is the `derive.version` the derived
  * values were computed with. `savedAt` (ms since the epoch) is informational: every stored
  * entry was already checked against the racy-timestamp rule when it was read, and racy entries
  * are never stored.
@@ -22,7 +22,7 @@ import { isSha256 } from './hash-bytes.js';
  * another format or version is ignored (the hasher starts empty and rewrites it).
  */
 export const STAT_CACHE_FORMAT = 'gob-stat-cache';
-export const STAT_CACHE_VERSION = 1;
+export const STAT_CACHE_VERSION = 2;
 
 export type StoredEntry =
   | readonly [path: WorkspacePath, statKey: string, digest: Sha256]

@@ -41,22 +41,11 @@ export function sameStat(id: StatId, st: fs.Stats): boolean {
   return id[1] === st.mtimeMs && id[2] === st.ctimeMs && id[0] === st.size && id[3] === st.ino;
 }
 
-/**
- * The StatId of the stat behind a FileHasher stat key (`size:mtimeNs:ctimeNs:inode`), computed
- * the way Node computes a plain stat's milliseconds from seconds and nanoseconds.
- */
+/** The StatId of a FileHasher stat key (`size:mtimeMs:ctimeMs:inode`, see stat-key.ts). */
 export function statIdFromKey(key: string): StatId | undefined {
-  const parts = key.split(':');
-  if (parts.length !== 4) return undefined;
-  const ms = (ns: string): number => {
-    const v = BigInt(ns);
-    return Number(v / 1_000_000_000n) * 1e3 + Number(v % 1_000_000_000n) / 1e6;
-  };
-  try {
-    return [Number(parts[0]), ms(parts[1] ?? ''), ms(parts[2] ?? ''), Number(parts[3])];
-  } catch {
-    return undefined;
-  }
+  const parts = key.split(':').map(Number);
+  if (parts.length !== 4 || parts.some((n) => !Number.isFinite(n))) return undefined;
+  return parts as unknown as StatId;
 }
 
 /** True when mtime and ctime are both more than `windowMs` before `observedAtMs` (read before the stat). */

@@ -61,6 +61,24 @@ function sameStatId(e: readonly [string, number, number, number, number, ...unkn
   return e[2] === st.mtimeMs && e[3] === st.ctimeMs && e[1] === st.size && e[4] === st.ino;
 }
 
+/** Every field a KeyManifest has: a snapshot that met another could not rebuild its key. */
+const FIELDS: Record<keyof KeyManifest, true> = {
+  schema: true,
+  kind: true,
+  label: true,
+  out: true,
+  package: true,
+  toolchain: true,
+  goenv: true,
+  env: true,
+  args: true,
+  files: true,
+  modules: true,
+  deps: true,
+  workspaceRoot: true,
+};
+const MANIFEST_FIELDS = new Set(Object.keys(FIELDS));
+
 /** The parts of a key manifest shared by many actions (everything but label, out, package, files, modules, deps). */
 type Skeleton = Omit<KeyManifest, 'label' | 'out' | 'package' | 'files' | 'modules' | 'deps'>;
 
@@ -260,11 +278,29 @@ export function createSnapshot(inp: SnapshotInputs): { ok: true; snapshot: PlanS
     actions,
     outputs: inp.outputs,
   };
-  // The snapshot must give back every key exactly, or it must not exist.
-  const digests = files.map((f) => f[F_DIGEST]);
-  const keys = rebuildKeys(snapshot, digests, new Set(actions.map((a) => a.id)));
-  for (const a of actions) {
-    if (keys.get(a.id) !== a.key) return { ok: false, reason: `the snapshot does not rebuild the key of ${a.id}` };
+  // The snapshot must give back every manifest exactly, or it must not exist. Everything but the
+  // files is copied from the manifest above; the files are rebuilt from packages: check them.
+  const byId = new Map(actions.map((a) => [a.id, a]));
+  for (const [n, a] of actions.entries()) {
+    const m = inp.plan.actions[n]?.manifest;
+    if (m === undefined) return { ok: false, reason: `no manifest for ${a.id}` };
+    const unknown = Object.keys(m).filter((k) => !MANIFEST_FIELDS.has(k));
+    if (unknown.length > 0) return { ok: false, reason: `the snapshot cannot hold manifest fields ${unknown.join(', ')}` };
+    const deps = Object.fromEntries(a.deps.map((d) => [byId.get(d)?.label ?? '', byId.get(d)?.key ?? '']));
+    if (JSON.stringify(Object.entries(deps).sort()) !== JSON.stringify(Object.entries(m.deps).sort())) {
+      return { ok: false, reason: `the snapshot does not rebuild the deps of ${a.id}` };
+    }
+    const want = m.files;
+    const seen = new Set<number>();
+    for (const p of a.pkgs) for (const i of packages[p]?.[1] ?? []) seen.add(i);
+    for (const i of a.extra) seen.add(i);
+    let count = 0;
+    for (const i of seen) {
+      const f = files[i] as FileEntry;
+      if (want[f[F_PATH]] !== f[F_DIGEST]) return { ok: false, reason: `the snapshot does not rebuild the key of ${a.id} (${f[F_PATH]})` };
+      count++;
+    }
+    if (count !== Object.keys(want).length) return { ok: false, reason: `the snapshot does not rebuild the key of ${a.id}` };
   }
   return { ok: true, snapshot };
 }
@@ -381,7 +417,9 @@ export async function reuseSnapshot(snap: PlanSnapshot, ctx: ReuseContext): Prom
   const files: FileEntry[] = [];
   const changed: string[] = [];
   const changedIdx = new Set<number>();
-  for (const [i, f] of snap.files.entries()) {
+  const all = snap.files;
+  for (let i = 0; i < all.length; i++) {
+    const f = all[i] as FileEntry;
     const abs = absPath(root, f[F_PATH]);
     const observedAt = now();
     const st = statIfExists(abs);
@@ -439,12 +477,7 @@ export function withOutputs(snap: PlanSnapshot, outputs: readonly OutputEntry[],
 
 /** The stat key and digest of a gob-out file as it is now, for the snapshot; undefined if it is missing. */
 export function outputEntry(root: string, rel: WorkspacePath, digest: Sha256): OutputEntry | undefined {
-  let st: fs.BigIntStats | undefined;
-  try {
-    st = fs.statSync(absPath(root, rel), { bigint: true, throwIfNoEntry: false });
-  } catch {
-    st = undefined;
-  }
+  const st = statIfExists(absPath(root, rel));
   if (st?.isFile() !== true || !isSha256(digest)) return undefined;
   return [rel, statKeyOf(st), digest];
 }
