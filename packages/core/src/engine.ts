@@ -216,7 +216,11 @@ export async function runPlanned(opts: BuildOptions, run: PlannedRun): Promise<B
       }
     }
   }
-  if (!opts.dryRun && result.finished.counts.built > 0) await cache.trim();
+  if (!opts.dryRun && result.finished.counts.built > 0) {
+    // Evicting means scanning the whole cache: only worth it when it has a bound to keep.
+    if (run.maxSizeBytes !== undefined) await cache.trim();
+    else await cache.removeStaleTemps();
+  }
   return { kind: 'done', ok: result.ok, interrupted: result.interrupted, root };
 }
 

@@ -1,15 +1,17 @@
-import { sha256Canonical } from '../hashing/index.js';
+import { canonicalJson, sha256Canonical } from '../hashing/canonical-json.js';
+import { hashBytes } from '../hashing/hash-bytes.js';
 import type { ActionKey, Label, Sha256, WorkspacePath } from '../types.js';
 
 /**
  * Everything that can change an action's outputs, as one typed object (DESIGN §5). The action key
  * is the SHA-256 of its canonical JSON. The manifest itself is stored in the cache next to the
- * result, so gob can later say in words what changed between two builds.
+ * result, and the package manifests it names as blobs of their own, so gob can later say in
+ * words what changed between two builds, down to the file.
  *
  * Deliberately absent: the checkout path (unless trimpath is off), the user's environment
  * outside the documented set, timestamps, and files no package in the closure reads.
  */
-export const KEY_SCHEMA_VERSION = 1;
+export const KEY_SCHEMA_VERSION = 2;
 
 export interface KeyManifest {
   readonly schema: number;
@@ -17,7 +19,7 @@ export interface KeyManifest {
   readonly label: Label;
   /** Output file name. */
   readonly out: string;
-  /** Workspace-relative directory of the main package (go runs there and builds `.`). */
+  /** Workspace-relative directory of the main package. */
   readonly package: WorkspacePath;
   readonly toolchain: {
     readonly goversion: string;
@@ -34,8 +36,16 @@ export interface KeyManifest {
   readonly env: Readonly<Record<string, string>>;
   /** The go argument list, without the output path. */
   readonly args: readonly string[];
-  /** Every file the toolchain reads for this action, workspace-relative, with its digest. */
-  readonly files: Readonly<Record<WorkspacePath, Sha256>>;
+  /**
+   * Every workspace package in the closure, by directory, with the digest of its package
+   * manifest (`packageManifestText`): the files the toolchain reads to compile it for this
+   * configuration, with their digests. A Merkle tree: a change in any input file changes its
+   * package's digest and so this action's key, while the per-package lists are hashed once per
+   * plan however many actions share them, and stored as blobs of their own for explaining.
+   */
+  readonly packages: Readonly<Record<WorkspacePath, Sha256>>;
+  /** Module state files (go.work, go.mod, go.sum, vendor/modules.txt), with their digests. */
+  readonly moduleFiles: Readonly<Record<WorkspacePath, Sha256>>;
   /** External modules in the closure (path → version), for explaining go.sum changes. */
   readonly modules: Readonly<Record<string, string>>;
   /** Keys of explicit `deps`. */
@@ -46,6 +56,26 @@ export interface KeyManifest {
 
 export function actionKey(manifest: KeyManifest): ActionKey {
   return sha256Canonical(manifest) as string as ActionKey;
+}
+
+/**
+ * The package manifest of one package in one configuration: canonical JSON of
+ * `{"files": {path: digest}}` (workspace paths). Its SHA-256 is the package's digest in a key
+ * manifest, and the name it is stored under in the CAS.
+ */
+export function packageManifestText(files: Readonly<Record<WorkspacePath, Sha256>>): string {
+  return canonicalJson({ files });
+}
+
+/** A package manifest's text with its digest. */
+export interface PackageManifest {
+  readonly digest: Sha256;
+  readonly text: string;
+}
+
+export function packageManifest(files: Readonly<Record<WorkspacePath, Sha256>>): PackageManifest {
+  const text = packageManifestText(files);
+  return { digest: hashBytes(text), text };
 }
 
 /** Drops absent optional fields, so a manifest is plain JSON data (canonical JSON has no undefined). */

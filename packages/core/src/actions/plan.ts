@@ -29,7 +29,7 @@ import { err, ok, type Result } from '../util/result.js';
 import { fromWorkspacePath } from '../util/fs-paths.js';
 import { goBuildFlags, resolveXDefs } from './go-args.js';
 import { CGO_GO_ENV, OUTPUT_AFFECTING_GO_ENV, pickPassthrough } from './go-env.js';
-import { actionKey, defined, KEY_SCHEMA_VERSION, type KeyManifest } from './key.js';
+import { actionKey, defined, KEY_SCHEMA_VERSION, packageManifest, type KeyManifest, type PackageManifest } from './key.js';
 import { binaryOutputPath } from './outputs.js';
 import type { ActionProvenance } from '../snapshot/plan-snapshot.js';
 
@@ -79,6 +79,8 @@ export interface PlannedAction {
    * package, and an error in one of these is an error of this action.
    */
   readonly packages: readonly string[];
+  /** The package manifests `manifest.packages` names, stored with the result for explaining. */
+  readonly packageManifests: readonly PackageManifest[];
 }
 
 export interface BuildPlan {
@@ -179,6 +181,18 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
   const compilerIds = new Map<string, Promise<string | undefined>>();
   const ccIds = new Map<string, Promise<string | undefined>>();
   const provenance = new Map<string, ActionProvenance>();
+  // Per configuration group, by directory: started and finished package manifests.
+  const packageManifests = new Map<number, Map<WorkspacePath, Promise<PackageManifest>>>();
+  const manifestsDone = new Map<number, Map<WorkspacePath, PackageManifest>>();
+  const groupNumbers = new Map<string, number>();
+  const groupNumber = (graphId: string): number => {
+    let n = groupNumbers.get(graphId);
+    if (n === undefined) {
+      n = groupNumbers.size;
+      groupNumbers.set(graphId, n);
+    }
+    return n;
+  };
 
   // One digest lookup per file per plan, however many targets share it; digests already known
   // are answered without a promise each (a large plan asks for hundreds of thousands).
@@ -285,7 +299,35 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
       return undefined;
     }
 
-    const files = await digestsOf([...closure.inputFiles, ...closure.moduleStateFiles]);
+    // One package manifest per package and configuration, however many actions include it.
+    const byDir = graph.value.packageByDir;
+    const group = groupNumber(graphId);
+    const pkgManifests: PackageManifest[] = [];
+    const packages: Record<WorkspacePath, Sha256> = {};
+    let done = manifestsDone.get(group);
+    if (done === undefined) manifestsDone.set(group, (done = new Map<WorkspacePath, PackageManifest>()));
+    let started = packageManifests.get(group);
+    if (started === undefined) packageManifests.set(group, (started = new Map<WorkspacePath, Promise<PackageManifest>>()));
+    for (const dir of closure.packages.values()) {
+      // Most packages are shared and done already: no await (a microtask each) for those.
+      let m = done.get(dir);
+      if (m === undefined) {
+        let pm = started.get(dir);
+        if (pm === undefined) {
+          const doneHere = done;
+          pm = digestsOf(byDir.get(dir)?.inputFiles ?? []).then((d) => {
+            const made = packageManifest(d);
+            doneHere.set(dir, made);
+            return made;
+          });
+          started.set(dir, pm);
+        }
+        m = await pm;
+      }
+      packages[dir] = m.digest;
+      pkgManifests.push(m);
+    }
+    const moduleFiles = await digestsOf(closure.moduleStateFiles);
 
     // With cgo on, C settings matter even when no workspace package has cgo files: the standard
     // library (net, os/user, runtime/cgo) and external modules use cgo too.
@@ -320,16 +362,16 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
       env: userEnv,
       // -a makes go redo its own work but cannot change the result: keep it out of the key.
       args: ['build', ...flags.filter((f) => f !== '-a'), '.'],
-      files,
+      packages,
+      moduleFiles,
       modules: Object.fromEntries([...closure.externalModules].map(([m, v]) => [m, v ?? ''])),
       deps: {},
       workspaceRoot: trimpath ? undefined : workspace.root,
     });
     const goCwd = req.modules.mode === 'workspace' ? '' : closure.mainModule.dir;
     const id = `${target.label}@${platformString(platform)}`;
-    const byDir = graph.value.packageByDir;
     provenance.set(id, {
-      packages: [...closure.packages].map(([importPath, dir]) => ({ id: `${graphId}\0${dir}`, importPath, files: byDir.get(dir)?.inputFiles ?? [] })),
+      packages: [...closure.packages].map(([importPath, dir]) => ({ id: `${group}:${dir}`, importPath, dir, files: byDir.get(dir)?.inputFiles ?? [] })),
       moduleFiles: closure.moduleStateFiles,
     });
     return {
@@ -352,6 +394,7 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
       depLabels: target.deps,
       deps: [],
       packages: [...closure.packages.keys()],
+      packageManifests: pkgManifests,
     };
   };
 

@@ -480,6 +480,14 @@ export class LocalCache implements ActionCacheStore {
     return stats.filter((s) => s !== undefined);
   }
 
+  /**
+   * Removes only what writers that crashed left in `tmp/` (see `staleTempAfterMs`); returns how
+   * many. Cheap: it lists `tmp/`, not the cache. `trim()` does this too.
+   */
+  async removeStaleTemps(): Promise<number> {
+    return this.#removeStaleTemps();
+  }
+
   async #removeStaleTemps(): Promise<number> {
     const names = await readdirIfExists(this.#tmpDir);
     const now = this.#now();

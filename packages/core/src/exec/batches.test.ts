@@ -27,6 +27,7 @@ function action(importPath: string, over: { cwd?: string; flags?: string[]; env?
     depLabels: [],
     deps: [],
     packages: [`example.com/${importPath}`],
+    packageManifests: [],
   };
 }
 

@@ -80,6 +80,7 @@ export async function runBuild(opts: RunBuildOptions): Promise<RunBuildResult> {
   let stopped = false;
   let batchSeq = 0;
   const placed = new Map<WorkspacePath, Sha256>();
+  const storedManifests = new Set<Sha256>();
 
   const refOf = (a: PlannedAction) => ({ id: a.id, label: a.label, platform: platformString(a.platform), key: a.key });
   const finish = (e: Omit<ActionFinishedEvent, 'type'>): void => {
@@ -348,6 +349,12 @@ export async function runBuild(opts: RunBuildOptions): Promise<RunBuildResult> {
         const log = (own.get(a.id) ?? '') + unattributed;
         const stderrBlob = log === '' ? undefined : await opts.cache.putBlob(Buffer.from(log));
         const manifestBlob = await opts.cache.putBlob(Buffer.from(JSON.stringify(a.manifest)));
+        // The package manifests it names, once per build: what `explain` reads to name files.
+        for (const pm of a.packageManifests) {
+          if (storedManifests.has(pm.digest)) continue;
+          storedManifests.add(pm.digest);
+          await opts.cache.putBlob(Buffer.from(pm.text));
+        }
         const result: ActionResult = {
           outputs: [{ path: a.outName, digest: ref.digest, size: ref.size, executable: true }],
           exitCode: 0,

@@ -535,16 +535,15 @@ export async function loadGoPackages(
       take(t?.xtest);
     }
     for (let i = 0; i < queue.length; i++) take(b.edges.get(queue[i] ?? ''));
-    const inputs = new Set<WorkspacePath>();
     const mods = new Set<GoModule>([r.module]);
     for (const dir of members.values()) {
       const p = pkgs.get(dir);
-      if (p === undefined) continue;
-      mods.add(p.module);
-      for (const f of p.inputFiles) inputs.add(f);
+      if (p !== undefined) mods.add(p.module);
     }
-    if (withTests) for (const f of root.testInputFiles) inputs.add(f);
     const modList = [...mods].sort((x, y) => compareGoStrings(x.dir, y.dir));
+    // The union of the closure's files, only when asked for: the planner keys actions package by
+    // package and never needs it, and across hundreds of roots it is most of the closure's cost.
+    let inputFiles: WorkspacePath[] | undefined;
     return {
       dir: r.dir,
       importPath: r.importPath,
@@ -553,7 +552,15 @@ export async function loadGoPackages(
       packages: new Map([...members.entries()].sort((x, y) => compareGoStrings(x[0], y[0]))),
       externalModules: new Map([...external.entries()].sort((x, y) => compareGoStrings(x[0], y[0]))),
       std: sortedUnique(std),
-      inputFiles: sortedUnique(inputs),
+      get inputFiles(): readonly WorkspacePath[] {
+        if (inputFiles === undefined) {
+          const inputs = new Set<WorkspacePath>();
+          for (const dir of members.values()) for (const f of pkgs.get(dir)?.inputFiles ?? []) inputs.add(f);
+          if (withTests) for (const f of root.testInputFiles) inputs.add(f);
+          inputFiles = sortedUnique(inputs);
+        }
+        return inputFiles;
+      },
       modules: modList,
       moduleStateFiles: set.stateFiles(modList),
     };

@@ -15,6 +15,8 @@ import { GO_HEADER_DERIVE_VERSION } from './header-version.js';
  */
 export const GO_HEADER_DERIVE = {
   version: GO_HEADER_DERIVE_VERSION,
+  // Headers are plain data: handed out as parsed, without a round trip through JSON.
+  plainData: true,
   fn(path: WorkspacePath, content: Buffer): GoFileHeader | null {
     const name = path.slice(path.lastIndexOf('/') + 1);
     if (!isSourceFileName(name) || nameExt(name) === '.syso') return null;

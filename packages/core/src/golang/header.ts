@@ -140,12 +140,23 @@ export function leadingCommentsComplete(text: string): boolean {
 
 /** Maps offsets to 1-based line/column positions. */
 class PositionIndex {
-  private lineStarts: number[] | undefined;
+  /** Offsets where lines start, found so far: imports sit at the top, so most files need few. */
+  private readonly starts: number[] = [0];
+  /** Everything before this offset has been scanned for newlines. */
+  private scanned = 0;
   constructor(private readonly src: string) {}
 
   at(offset: number): Position {
-    this.lineStarts ??= computeLineStarts(this.src);
-    const starts = this.lineStarts;
+    const starts = this.starts;
+    while (this.scanned <= offset && this.scanned < this.src.length) {
+      const nl = this.src.indexOf('\n', this.scanned);
+      if (nl < 0) {
+        this.scanned = this.src.length;
+        break;
+      }
+      starts.push(nl + 1);
+      this.scanned = nl + 1;
+    }
     let lo = 0;
     let hi = starts.length - 1;
     while (lo < hi) {
@@ -159,12 +170,6 @@ class PositionIndex {
   range(start: number, end: number): SourceRange {
     return { start: this.at(start), end: this.at(end) };
   }
-}
-
-function computeLineStarts(src: string): number[] {
-  const starts = [0];
-  for (let i = src.indexOf('\n'); i >= 0; i = src.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
 }
 
 function isIdentChar(c: string): boolean {

@@ -39,6 +39,13 @@ export interface DeriveSpec<D> {
    * A throw is a bug and rejects the `digest`/`derived` call.
    */
   fn(path: WorkspacePath, content: Buffer): D;
+  /**
+   * `fn` returns plain JSON data only — values that `JSON.parse(JSON.stringify(v))` gives back
+   * unchanged (no `undefined` in arrays, no Dates or class instances). Then a value computed in
+   * this build is handed out as it is, without the round trip through JSON text (which costs as
+   * much as computing it). Callers must treat values as read-only either way.
+   */
+  readonly plainData?: boolean | undefined;
 }
 
 export interface FileHasherOptions<D = unknown> {
@@ -127,6 +134,8 @@ interface Entry {
   readonly readHere: boolean;
   /** `derive.fn`'s value for the content that gave `digest`, as JSON text; absent if it did not run. */
   readonly derivedJson: string | undefined;
+  /** The value itself, when computed here from plain data (`DeriveSpec.plainData`). */
+  readonly derivedValue?: unknown;
 }
 
 /**
@@ -266,6 +275,7 @@ export class FileHasher<D = unknown> {
     const { digest, derivedJson } = r.value;
     // #lookup only answers with entries carrying a derived value when derive is configured.
     if (derivedJson === undefined) throw new Error(`no derived value for ${path}`);
+    if ('derivedValue' in r.value) return ok({ digest, value: r.value.derivedValue as D });
     // Parsed per call: every caller gets its own copy, so none can alter the cached value.
     return ok({ digest, value: JSON.parse(derivedJson) as D });
   }
@@ -346,12 +356,14 @@ export class FileHasher<D = unknown> {
     } catch (e) {
       return this.#fail(path, e);
     }
+    const value = this.#derive?.fn(path, content);
     const entry: Entry = {
       statKey,
       digest: hashBytes(content),
       trusted: content.length === st.size && this.#olderThanRacyWindow(st, startedAt),
       readHere: content.length === st.size,
-      derivedJson: this.#derive === undefined ? undefined : toJsonText(this.#derive.fn(path, content)),
+      derivedJson: this.#derive === undefined ? undefined : toJsonText(value),
+      ...(this.#derive?.plainData === true ? { derivedValue: value ?? null } : {}),
     };
     this.#entries.set(path, entry);
     this.#answered.add(path);

@@ -128,6 +128,7 @@ export class ObservationRecorder {
   readonly dirs = new Map<WorkspacePath, DirObservation>();
   readonly missing = new Set<WorkspacePath>();
   readonly types = new Map<WorkspacePath, EntryType>();
+  readonly #listings = new Map<WorkspacePath, Dirent[]>();
   #incomplete: string | undefined;
 
   constructor(root: string, opts: { racyWindowMs?: number; now?: () => number } = {}) {
@@ -183,6 +184,11 @@ export class ObservationRecorder {
    * entries are recorded by type too, since what they point at can change without the listing.
    */
   listDir(path: WorkspacePath): Dirent[] | undefined {
+    // One listing per directory per plan: discovery, the go.mod search and the package graph
+    // all walk the tree, and they must see the same entries anyway.
+    const known = this.#listings.get(path);
+    if (known !== undefined) return known;
+    if (this.missing.has(path) || this.types.has(path)) return undefined;
     const abs = absPath(this.root, path);
     const observedAt = this.#now();
     const st = statIfExists(abs);
@@ -199,8 +205,14 @@ export class ObservationRecorder {
     return entries;
   }
 
+  /** A listing this recorder already made, if any. */
+  listing(path: WorkspacePath): Dirent[] | undefined {
+    return this.#listings.get(path);
+  }
+
   /** Records a listing made elsewhere (fast-glob's walk), given the stat taken before it. */
-  dirListed(path: WorkspacePath, st: fs.Stats, observedAt: number, entries: readonly Dirent[]): void {
+  dirListed(path: WorkspacePath, st: fs.Stats, observedAt: number, entries: Dirent[]): void {
+    this.#listings.set(path, entries);
     this.dirs.set(path, {
       path,
       stat: statIdOf(st),

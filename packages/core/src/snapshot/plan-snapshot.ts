@@ -23,7 +23,7 @@ import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { BuildPlan, PlannedAction } from '../actions/plan.js';
-import { actionKey, defined, type KeyManifest } from '../actions/key.js';
+import { actionKey, defined, packageManifest, type KeyManifest, type PackageManifest } from '../actions/key.js';
 import { OUT_DIR } from '../actions/outputs.js';
 import { GO_HEADER_DERIVE_VERSION } from '../golang/header-version.js';
 import { hashBytes, isSha256 } from '../hashing/hash-bytes.js';
@@ -35,7 +35,7 @@ import { absPath, entryTypeOf, listingHash, settled, statIdFromKey, statIdOf, st
 
 export const SNAPSHOT_FORMAT = 'gob-plan-snapshot';
 /** Bump whenever the shape or the meaning of a field changes. */
-export const SNAPSHOT_VERSION = 1;
+export const SNAPSHOT_VERSION = 2;
 /** Where snapshots live, relative to the workspace root. */
 export const SNAPSHOT_DIR = `${OUT_DIR}/.gob`;
 /** Snapshots kept per checkout (one per distinct request); the least recently used go first. */
@@ -72,15 +72,19 @@ const FIELDS: Record<keyof KeyManifest, true> = {
   goenv: true,
   env: true,
   args: true,
-  files: true,
+  packages: true,
+  moduleFiles: true,
   modules: true,
   deps: true,
   workspaceRoot: true,
 };
 const MANIFEST_FIELDS = new Set(Object.keys(FIELDS));
 
-/** The parts of a key manifest shared by many actions (everything but label, out, package, files, modules, deps). */
-type Skeleton = Omit<KeyManifest, 'label' | 'out' | 'package' | 'files' | 'modules' | 'deps'>;
+/** The parts of a key manifest shared by many actions (all but label, out, package, packages, moduleFiles, modules, deps). */
+type Skeleton = Omit<KeyManifest, 'label' | 'out' | 'package' | 'packages' | 'moduleFiles' | 'modules' | 'deps'>;
+
+/** [import path, directory, indices into `files`, package manifest digest] — one per configuration and directory. */
+type PackageEntry = [importPath: string, dir: WorkspacePath, files: number[], digest: Sha256];
 
 interface SnapAction {
   readonly id: string;
@@ -120,8 +124,7 @@ export interface PlanSnapshot {
   readonly dirs: readonly DirEntry[];
   readonly missing: readonly WorkspacePath[];
   readonly types: readonly (readonly [WorkspacePath, EntryType])[];
-  /** Packages (one per configuration and directory): [import path, indices into `files`]. */
-  readonly packages: readonly (readonly [string, readonly number[]])[];
+  readonly packages: readonly PackageEntry[];
   readonly skeletons: readonly Skeleton[];
   readonly actions: readonly SnapAction[];
   readonly outputs: readonly OutputEntry[];
@@ -141,8 +144,8 @@ export function requestFingerprint(request: Readonly<Record<string, unknown>>): 
 
 /** Which files an action's key covers, package by package (from the planner's package graph). */
 export interface ActionProvenance {
-  /** Each workspace package of the closure: a key unique per configuration and directory. */
-  readonly packages: readonly { readonly id: string; readonly importPath: string; readonly files: readonly WorkspacePath[] }[];
+  /** Each workspace package of the closure: `id` is unique per configuration and directory. */
+  readonly packages: readonly { readonly id: string; readonly importPath: string; readonly dir: WorkspacePath; readonly files: readonly WorkspacePath[] }[];
   readonly moduleFiles: readonly WorkspacePath[];
 }
 
@@ -190,7 +193,7 @@ export function createSnapshot(inp: SnapshotInputs): { ok: true; snapshot: PlanS
     files[i] = [known[0], known[1], known[2], known[3], known[4], known[5], known[F_FLAGS] | (h.trusted ? 0 : RACY), header];
   }
 
-  const packages: [string, number[]][] = [];
+  const packages: PackageEntry[] = [];
   const packageIndex = new Map<string, number>();
   const skeletons: Skeleton[] = [];
   const skeletonIndex = new Map<string, number>();
@@ -209,7 +212,9 @@ export function createSnapshot(inp: SnapshotInputs): { ok: true; snapshot: PlanS
           idx.push(fi);
         }
         i = packages.length;
-        packages.push([p.importPath, idx]);
+        const digest = a.manifest.packages[p.dir];
+        if (digest === undefined) return { ok: false, reason: `${a.id}'s manifest has no package ${p.dir}` };
+        packages.push([p.importPath, p.dir, idx, digest]);
         packageIndex.set(p.id, i);
       }
       pkgs.push(i);
@@ -290,17 +295,24 @@ export function createSnapshot(inp: SnapshotInputs): { ok: true; snapshot: PlanS
     if (JSON.stringify(Object.entries(deps).sort()) !== JSON.stringify(Object.entries(m.deps).sort())) {
       return { ok: false, reason: `the snapshot does not rebuild the deps of ${a.id}` };
     }
-    const want = m.files;
-    const seen = new Set<number>();
-    for (const p of a.pkgs) for (const i of packages[p]?.[1] ?? []) seen.add(i);
-    for (const i of a.extra) seen.add(i);
-    let count = 0;
-    for (const i of seen) {
-      const f = files[i] as FileEntry;
-      if (want[f[F_PATH]] !== f[F_DIGEST]) return { ok: false, reason: `the snapshot does not rebuild the key of ${a.id} (${f[F_PATH]})` };
-      count++;
+    // The packages and module files, rebuilt from the snapshot's own records.
+    const pkgs = Object.keys(m.packages);
+    if (pkgs.length !== a.pkgs.length) return { ok: false, reason: `the snapshot does not rebuild the packages of ${a.id}` };
+    for (const p of a.pkgs) {
+      const e = packages[p] as PackageEntry;
+      if (m.packages[e[1]] !== e[3]) return { ok: false, reason: `the snapshot does not rebuild package ${e[1]} of ${a.id}` };
     }
-    if (count !== Object.keys(want).length) return { ok: false, reason: `the snapshot does not rebuild the key of ${a.id}` };
+    if (Object.keys(m.moduleFiles).length !== a.extra.length) return { ok: false, reason: `the snapshot does not rebuild the module files of ${a.id}` };
+    for (const i of a.extra) {
+      const f = files[i] as FileEntry;
+      if (m.moduleFiles[f[F_PATH]] !== f[F_DIGEST]) return { ok: false, reason: `the snapshot does not rebuild ${f[F_PATH]} for ${a.id}` };
+    }
+  }
+  // Each package's digest must be what its files give.
+  for (const e of packages) {
+    if (packageManifestOf(files, e, (i) => (files[i] as FileEntry)[F_DIGEST]).digest !== e[3]) {
+      return { ok: false, reason: `the snapshot does not rebuild the manifest of package ${e[1]}` };
+    }
   }
   return { ok: true, snapshot };
 }
@@ -457,17 +469,24 @@ export async function reuseSnapshot(snap: PlanSnapshot, ctx: ReuseContext): Prom
   }
 
   const digests = files.map((f) => f[F_DIGEST]);
+  const changedPackages = new Set<number>();
+  if (changedIdx.size > 0) {
+    for (const [p, e] of snap.packages.entries()) if (e[2].some((i) => changedIdx.has(i))) changedPackages.add(p);
+  }
+  const pd = new PackageDigests(snap, digests, changedPackages);
   let keys = new Map(snap.actions.map((a) => [a.id, a.key]));
+  let packages = snap.packages;
   if (changedIdx.size > 0) {
     const touched = new Set<string>();
     for (const a of snap.actions) {
-      if (a.extra.some((i) => changedIdx.has(i)) || a.pkgs.some((p) => (snap.packages[p]?.[1] ?? []).some((i) => changedIdx.has(i)))) touched.add(a.id);
+      if (a.extra.some((i) => changedIdx.has(i)) || a.pkgs.some((p) => changedPackages.has(p))) touched.add(a.id);
     }
-    keys = rebuildKeys(snap, digests, touched);
+    keys = rebuildKeys(snap, pd, digests, touched);
+    packages = snap.packages.map((e, p): PackageEntry => (changedPackages.has(p) ? [e[0], e[1], e[2], pd.digest(p)] : e));
   }
-  const updated: PlanSnapshot = { ...snap, files, dirs, actions: snap.actions.map((a) => ({ ...a, key: keys.get(a.id) ?? a.key })) };
+  const updated: PlanSnapshot = { ...snap, files, dirs, packages, actions: snap.actions.map((a) => ({ ...a, key: keys.get(a.id) ?? a.key })) };
   const stats: ReuseStats = { entries: snap.files.length + snap.dirs.length + snap.missing.length + snap.types.length, statCalls, fileReads, cacheHits };
-  return { ok: true, plan: planOf(updated, digests, ctx.passthrough), snapshot: updated, changed, dirty, stats };
+  return { ok: true, plan: planOf(updated, new PackageDigests(updated, digests, new Set()), digests, ctx.passthrough), snapshot: updated, changed, dirty, stats };
 }
 
 /** The same snapshot with what the build left in gob-out. */
@@ -484,17 +503,52 @@ export function outputEntry(root: string, rel: WorkspacePath, digest: Sha256): O
 
 // --- keys and plans from a snapshot ---------------------------------------------------------------
 
-function manifestOf(snap: PlanSnapshot, a: SnapAction, digests: readonly Sha256[], deps: Readonly<Record<string, ActionKey>>): KeyManifest {
-  const files: Record<WorkspacePath, Sha256> = {};
-  for (const p of a.pkgs) for (const i of snap.packages[p]?.[1] ?? []) files[snap.files[i]?.[F_PATH] ?? ''] = digests[i] as Sha256;
-  for (const i of a.extra) files[snap.files[i]?.[F_PATH] ?? ''] = digests[i] as Sha256;
+function packageManifestOf(files: readonly FileEntry[], e: PackageEntry, digestOf: (i: number) => Sha256): PackageManifest {
+  const list: Record<WorkspacePath, Sha256> = {};
+  for (const i of e[2]) list[(files[i] as FileEntry)[F_PATH]] = digestOf(i);
+  return packageManifest(list);
+}
+
+/** Package manifests of a snapshot for the current digests, recomputed only for changed packages. */
+class PackageDigests {
+  readonly #snap: PlanSnapshot;
+  readonly #digests: readonly Sha256[];
+  readonly #changed: ReadonlySet<number>;
+  readonly #memo = new Map<number, PackageManifest>();
+
+  constructor(snap: PlanSnapshot, digests: readonly Sha256[], changedPackages: ReadonlySet<number>) {
+    this.#snap = snap;
+    this.#digests = digests;
+    this.#changed = changedPackages;
+  }
+
+  digest(p: number): Sha256 {
+    const e = this.#snap.packages[p] as PackageEntry;
+    return this.#changed.has(p) ? this.manifest(p).digest : e[3];
+  }
+
+  manifest(p: number): PackageManifest {
+    let m = this.#memo.get(p);
+    if (m === undefined) {
+      m = packageManifestOf(this.#snap.files, this.#snap.packages[p] as PackageEntry, (i) => this.#digests[i] as Sha256);
+      this.#memo.set(p, m);
+    }
+    return m;
+  }
+}
+
+function manifestOf(snap: PlanSnapshot, a: SnapAction, pd: PackageDigests, digests: readonly Sha256[], deps: Readonly<Record<string, ActionKey>>): KeyManifest {
+  const packages: Record<WorkspacePath, Sha256> = {};
+  for (const p of a.pkgs) packages[(snap.packages[p] as PackageEntry)[1]] = pd.digest(p);
+  const moduleFiles: Record<WorkspacePath, Sha256> = {};
+  for (const i of a.extra) moduleFiles[(snap.files[i] as FileEntry)[F_PATH]] = digests[i] as Sha256;
   const skeleton = snap.skeletons[a.skeleton];
   if (skeleton === undefined) throw new Error(`snapshot action ${a.id} names skeleton ${String(a.skeleton)}, which does not exist`);
-  return defined({ ...skeleton, label: a.label, out: a.out, package: a.package, files, modules: a.modules, deps });
+  return defined({ ...skeleton, label: a.label, out: a.out, package: a.package, packages, moduleFiles, modules: a.modules, deps });
 }
 
 /** Recomputes the keys of `which` (and of everything depending on them), in dependency order. */
-function rebuildKeys(snap: PlanSnapshot, digests: readonly Sha256[], which: ReadonlySet<string>): Map<string, ActionKey> {
+function rebuildKeys(snap: PlanSnapshot, pd: PackageDigests, digests: readonly Sha256[], which: ReadonlySet<string>): Map<string, ActionKey> {
   const keys = new Map<string, ActionKey>(snap.actions.map((a) => [a.id, a.key]));
   const byId = new Map(snap.actions.map((a) => [a.id, a]));
   const redo = new Set(which);
@@ -524,15 +578,15 @@ function rebuildKeys(snap: PlanSnapshot, digests: readonly Sha256[], which: Read
       const dep = byId.get(d);
       if (dep !== undefined) deps[dep.label] = keys.get(d) as ActionKey;
     }
-    keys.set(a.id, actionKey(manifestOf(snap, a, digests, deps)));
+    keys.set(a.id, actionKey(manifestOf(snap, a, pd, digests, deps)));
     done.add(a.id);
   };
   for (const a of snap.actions) visit(a, new Set());
   return keys;
 }
 
-/** The plan a snapshot holds; each action's manifest is built only when something asks for it. */
-function planOf(snap: PlanSnapshot, digests: readonly Sha256[], passthrough: Readonly<Record<string, string>>): BuildPlan {
+/** The plan a snapshot holds; manifests are built only when something asks for them. */
+function planOf(snap: PlanSnapshot, pd: PackageDigests, digests: readonly Sha256[], passthrough: Readonly<Record<string, string>>): BuildPlan {
   const byId = new Map(snap.actions.map((a) => [a.id, a]));
   const actions = snap.actions.map((a): PlannedAction => {
     let manifest: KeyManifest | undefined;
@@ -547,15 +601,18 @@ function planOf(snap: PlanSnapshot, digests: readonly Sha256[], passthrough: Rea
       platform: { goos: a.platform[0], goarch: a.platform[1] },
       key: a.key,
       get manifest(): KeyManifest {
-        manifest ??= manifestOf(snap, a, digests, deps);
+        manifest ??= manifestOf(snap, a, pd, digests, deps);
         return manifest;
+      },
+      get packageManifests(): readonly PackageManifest[] {
+        return a.pkgs.map((p) => pd.manifest(p));
       },
       go: { ...a.go, env: { ...passthrough, ...a.go.setEnv } },
       outName: a.outName,
       output: a.output,
       depLabels: a.depLabels,
       deps: a.deps,
-      packages: a.pkgs.map((p) => snap.packages[p]?.[0] ?? ''),
+      packages: a.pkgs.map((p) => (snap.packages[p] as PackageEntry)[0]),
     };
   });
   return { actions, host: { goos: snap.host[0], goarch: snap.host[1] }, profile: snap.profile };

@@ -80,23 +80,23 @@ export function recordingGlobFs(rec: ObservationRecorder): GlobFs {
   const readdir = ((dir: string, ...rest: unknown[]): void => {
     const cb = rest.at(-1) as (err: NodeJS.ErrnoException | null, entries: unknown) => void;
     const opts = rest.length > 1 ? (rest[0] as { withFileTypes?: boolean } | undefined) : undefined;
-    if (opts?.withFileTypes !== true) {
-      rec.markIncomplete(`fast-glob listed ${dir} without file types`);
+    const r = toWorkspacePath(rec.root, dir);
+    if (opts?.withFileTypes !== true || r.startsWith('..') || path.isAbsolute(r)) {
+      rec.markIncomplete(`could not record the listing of ${dir}`);
       fs.readdir(dir, cb);
       return;
     }
-    const r = toWorkspacePath(rec.root, dir);
-    const observedAt = rec.now();
-    let st: fs.Stats | undefined;
+    let entries: fs.Dirent[] | undefined;
+    let error: NodeJS.ErrnoException | null = null;
     try {
-      st = fs.statSync(dir, { throwIfNoEntry: false });
-    } catch {
-      st = undefined;
+      entries = rec.listDir(r);
+      if (entries === undefined) error = Object.assign(new Error(`ENOENT: no such directory, scandir '${dir}'`), { code: 'ENOENT' });
+    } catch (e) {
+      error = e as NodeJS.ErrnoException;
+      rec.markIncomplete(`could not record the listing of ${dir}`);
     }
-    fs.readdir(dir, { withFileTypes: true }, (err, entries) => {
-      if (err === null && st?.isDirectory() === true && !r.startsWith('..') && !path.isAbsolute(r)) rec.dirListed(r, st, observedAt, entries);
-      else rec.markIncomplete(`could not record the listing of ${dir}`);
-      cb(err, entries);
+    process.nextTick(() => {
+      cb(error, entries ?? []);
     });
   }) as GlobFs['readdir'];
   return { readdir };
