@@ -42,7 +42,7 @@ Scenarios:
   B3  CI restore: fresh copy at a new path, empty GOCACHE, warm gob cache vs cold go build
   B4  leaf edit: one service's main.go changed vs go build of that service (warm GOCACHE)
   B5  shared-lib edit: libs/core changed vs go build ./services/... (warm GOCACHE)
-  B6  planning: gob build //... --dry-run (cold and warm stat cache) vs go list -deps -json ./...
+  B6  planning: gob build //... --dry-run (cold: no stat cache, no plan snapshot; and warm) vs go list -deps -json ./...
 Generator overrides: ${Object.keys(PARAM_FLAGS).map((f) => `--${f} N`).join(' ')}`;
 
 // ---------------------------------------------------------------------------------------------
@@ -545,7 +545,8 @@ function makeContext(repoInfo) {
           rmrf(gocache);
         },
         sides: [
-          { name: 'gob_cold', prepare: () => rmrf(path.join(gobCache, 'stat')), cmd: dry, check: checkDry },
+          // Cold: gob remembers nothing of this checkout — no stat cache, no plan snapshot.
+          { name: 'gob_cold', prepare: () => { rmrf(path.join(gobCache, 'stat')); rmrf(path.join(repo, 'gob-out', '.gob')); }, cmd: dry, check: checkDry },
           { name: 'gob_warm', cmd: dry, check: checkDry },
           {
             name: 'baseline',
