@@ -548,6 +548,8 @@ function makeContext(repoInfo) {
           // Cold: gob remembers nothing of this checkout — no stat cache, no plan snapshot.
           { name: 'gob_cold', prepare: () => { rmrf(path.join(gobCache, 'stat')); rmrf(path.join(repo, 'gob-out', '.gob')); }, cmd: dry, check: checkDry },
           { name: 'gob_warm', cmd: dry, check: checkDry },
+          // Warm stat cache but no plan snapshot: what planning again costs (after a BUILD.yaml or import edit).
+          { name: 'gob_replan', prepare: () => rmrf(path.join(repo, 'gob-out', '.gob')), cmd: dry, check: checkDry },
           {
             name: 'baseline',
             cmd: () => ({ cmd: 'go', args: ['list', '-deps', '-json', './...'], cwd: repo, env: goEnv(gocache) }),
@@ -561,6 +563,7 @@ function makeContext(repoInfo) {
         report: [
           { key: 'B6-cold', gob: 'gob_cold', baseline: 'baseline', title: 'B6 planning, cold stat cache: gob --dry-run vs go list -deps -json' },
           { key: 'B6-warm', gob: 'gob_warm', baseline: 'baseline', title: 'B6 planning, warm stat cache: gob --dry-run vs go list -deps -json' },
+          { key: 'B6-replan', gob: 'gob_replan', baseline: 'baseline', title: 'B6 planning again, warm stat cache, no plan snapshot: gob --dry-run vs go list -deps -json' },
         ],
       };
     })(),

@@ -66,6 +66,13 @@ describe('reduce', () => {
     expect(s.items.at(-1)).toMatchObject({ kind: 'action', action: { label: '//b:b', status: 'built', durationMs: 1200 } });
   });
 
+  it('keeps one running entry, with its first start time, for an action started again alone', () => {
+    const s = foldEvents([started(2), start('//a:a'), start('//b:b'), start('//a:a')]);
+    expect(s.running.map((r) => r.label)).toEqual(['//a:a', '//b:b']);
+    const again = reduce(s, finish('//a:a', 'built'));
+    expect(again.running.map((r) => r.label)).toEqual(['//b:b']);
+  });
+
   it('counts every status and splits cache hits by source', () => {
     const s = foldEvents([
       started(6),

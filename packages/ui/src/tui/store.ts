@@ -125,6 +125,8 @@ export function reduce(state: TuiState, event: StampedEvent): TuiState {
     case 'action.queued':
       return event.label.length > state.labelWidth ? { ...state, labelWidth: event.label.length } : state;
     case 'action.started':
+      // An action whose batch go gave up on is started again on its own: it keeps its place.
+      if (state.running.some((r) => r.id === event.id)) return state;
       return {
         ...state,
         labelWidth: Math.max(state.labelWidth, event.label.length),
