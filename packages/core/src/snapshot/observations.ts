@@ -146,19 +146,25 @@ export class ObservationRecorder {
     this.#incomplete ??= why;
   }
 
-  /** Reads a config file (UTF-8) and records it; undefined when it does not exist. */
-  readConfigFile(path: WorkspacePath): string | undefined {
+  /**
+   * Stats a path that should be a `want`: when it is, its stat (taken after the clock read that
+   * decides raciness); when it is not, undefined, with what is there recorded instead.
+   */
+  #expect(path: WorkspacePath, want: 'file' | 'dir'): { abs: string; st: fs.Stats; observedAt: number } | undefined {
     const abs = absPath(this.root, path);
     const observedAt = this.#now();
     const st = statIfExists(abs);
-    if (st === undefined) {
-      this.missing.add(path);
-      return undefined;
-    }
-    if (!st.isFile()) {
-      this.types.set(path, entryTypeOf(st) ?? 'other');
-      return undefined;
-    }
+    const type = entryTypeOf(st);
+    if (type === undefined) this.missing.add(path);
+    else if (type !== want) this.types.set(path, type);
+    return st !== undefined && type === want ? { abs, st, observedAt } : undefined;
+  }
+
+  /** Reads a config file (UTF-8) and records it; undefined when it does not exist. */
+  readConfigFile(path: WorkspacePath): string | undefined {
+    const found = this.#expect(path, 'file');
+    if (found === undefined) return undefined;
+    const { abs, st, observedAt } = found;
     const content = fs.readFileSync(abs);
     this.files.set(path, {
       path,
@@ -188,18 +194,13 @@ export class ObservationRecorder {
     // all walk the tree, and they must see the same entries anyway.
     const known = this.#listings.get(path);
     if (known !== undefined) return known;
-    if (this.missing.has(path) || this.types.has(path)) return undefined;
-    const abs = absPath(this.root, path);
-    const observedAt = this.#now();
-    const st = statIfExists(abs);
-    if (st === undefined) {
-      this.missing.add(path);
-      return undefined;
-    }
-    if (!st.isDirectory()) {
-      this.types.set(path, entryTypeOf(st) ?? 'other');
-      return undefined;
-    }
+    // Known not to be a directory (a symlink to one is recorded by type 'dir': list it).
+    if (this.missing.has(path)) return undefined;
+    const type = this.types.get(path);
+    if (type !== undefined && type !== 'dir') return undefined;
+    const found = this.#expect(path, 'dir');
+    if (found === undefined) return undefined;
+    const { abs, st, observedAt } = found;
     const entries = fs.readdirSync(abs, { withFileTypes: true });
     this.dirListed(path, st, observedAt, entries);
     return entries;

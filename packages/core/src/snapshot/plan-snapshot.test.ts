@@ -217,6 +217,39 @@ describe('plan snapshots', () => {
     expect(settled.keys).toEqual(soon.keys);
   });
 
+  it('follows symlinked package directories: edits and a retargeted link give the keys of a fresh plan', async () => {
+    const w = await fs.mkdtemp(path.join(os.tmpdir(), 'gob-snap-sym-'));
+    dirs.push(w);
+    const lib = (word: string) => `package lib\n\nfunc Word() string { return "${word}" }\n`;
+    await fs.mkdir(path.join(w, 'real', 'one'), { recursive: true });
+    await fs.mkdir(path.join(w, 'real', 'two'), { recursive: true });
+    await fs.mkdir(path.join(w, 'cmd', 'app'), { recursive: true });
+    await fs.writeFile(path.join(w, 'gob.yaml'), 'version: 1\n');
+    await fs.writeFile(path.join(w, 'go.mod'), 'module example.com/sym\n\ngo 1.26\n');
+    await fs.writeFile(path.join(w, 'real', 'one', 'lib.go'), lib('one'));
+    await fs.writeFile(path.join(w, 'real', 'two', 'lib.go'), lib('two'));
+    await fs.symlink('real/one', path.join(w, 'lib'));
+    await fs.writeFile(path.join(w, 'cmd', 'app', 'main.go'), 'package main\n\nimport "example.com/sym/lib"\n\nfunc main() { println(lib.Word()) }\n');
+    await fs.writeFile(path.join(w, 'cmd', 'app', 'BUILD.yaml'), 'targets:\n  app:\n    kind: go_binary\n');
+    const first = await dryRun(w);
+    expect(first.ok).toBe(true);
+    const again = await dryRun(w);
+    expect(again.reused).toBe(true);
+    expect(again.keys).toEqual(first.keys);
+    // An edit of the file behind the link.
+    await fs.writeFile(path.join(w, 'real', 'one', 'lib.go'), lib('uno'));
+    const edited = await dryRun(w);
+    expect(edited.reused).toBe(true);
+    expect(edited.keys).toEqual((await fresh(w)).keys);
+    expect(edited.keys).not.toEqual(first.keys);
+    // The link pointed elsewhere.
+    await fs.rm(path.join(w, 'lib'));
+    await fs.symlink('real/two', path.join(w, 'lib'));
+    const moved = await dryRun(w);
+    expect(moved.keys).toEqual((await fresh(w)).keys);
+    expect(moved.keys).not.toEqual(edited.keys);
+  });
+
   it('a deleted input means planning again, never a plan naming a missing file', async () => {
     const w = await workspace();
     await dryRun(w);
