@@ -31,7 +31,7 @@ import { goBuildFlags, resolveXDefs } from './go-args.js';
 import { CGO_GO_ENV, OUTPUT_AFFECTING_GO_ENV, pickPassthrough } from './go-env.js';
 import { actionKey, defined, KEY_SCHEMA_VERSION, packageManifest, type KeyManifest, type PackageManifest } from './key.js';
 import { binaryOutputPath } from './outputs.js';
-import type { ActionProvenance } from '../snapshot/plan-snapshot.js';
+import type { ActionProvenance } from '../snapshot/create.js';
 
 const execFileAsync = promisify(execFile);
 

@@ -1,0 +1,221 @@
+/**
+ * Making a plan snapshot from a plan just made and what planning read (see format.ts for what a
+ * snapshot is and observations.ts for how reads are recorded).
+ */
+import type { BuildPlan } from '../actions/plan.js';
+import { defined, type KeyManifest } from '../actions/key.js';
+import type { AnsweredFile } from '../hashing/file-hasher.js';
+import { hashBytes } from '../hashing/hash-bytes.js';
+import type { Label, WorkspacePath } from '../types.js';
+import { packageManifestOf } from './keys.js';
+import { statIdFromKey, type ObservationRecorder } from './observations.js';
+import {
+  CONFIG,
+  F_DIGEST,
+  F_FLAGS,
+  F_PATH,
+  RACY,
+  SNAPSHOT_FORMAT,
+  SNAPSHOT_VERSION,
+  type DirEntry,
+  type FileEntry,
+  type OutputEntry,
+  type PackageEntry,
+  type PlanSnapshot,
+  type Skeleton,
+  type SnapAction,
+} from './format.js';
+
+/** Every field a KeyManifest has: a snapshot that met another could not rebuild its key. */
+const FIELDS: Record<keyof KeyManifest, true> = {
+  schema: true,
+  kind: true,
+  label: true,
+  out: true,
+  package: true,
+  toolchain: true,
+  goenv: true,
+  env: true,
+  args: true,
+  packages: true,
+  moduleFiles: true,
+  modules: true,
+  deps: true,
+  workspaceRoot: true,
+};
+const MANIFEST_FIELDS = new Set(Object.keys(FIELDS));
+
+/** Which files an action's key covers, package by package (from the planner's package graph). */
+export interface ActionProvenance {
+  /** Each workspace package of the closure: `id` is unique per configuration and directory. */
+  readonly packages: readonly { readonly id: string; readonly importPath: string; readonly dir: WorkspacePath; readonly files: readonly WorkspacePath[] }[];
+  readonly moduleFiles: readonly WorkspacePath[];
+}
+
+export interface SnapshotInputs {
+  readonly request: string;
+  readonly root: string;
+  readonly cacheDir: string;
+  readonly maxSizeBytes?: number | undefined;
+  readonly targets: readonly Label[];
+  readonly plan: BuildPlan;
+  readonly provenance: ReadonlyMap<string, ActionProvenance>;
+  readonly recorder: ObservationRecorder;
+  /** What the hasher answered while planning (digests and headers of every source and input). */
+  readonly hashed: readonly AnsweredFile[];
+  readonly tools: PlanSnapshot['tools'];
+  readonly outputs: readonly OutputEntry[];
+  readonly now: number;
+}
+
+/**
+ * Builds the snapshot of a plan just made, or says why it cannot: the snapshot must rebuild
+ * every action's key exactly, and that is checked here, action by action.
+ */
+export function createSnapshot(inp: SnapshotInputs): { ok: true; snapshot: PlanSnapshot } | { ok: false; reason: string } {
+  if (inp.recorder.incomplete !== undefined) return { ok: false, reason: inp.recorder.incomplete };
+  const fileIndex = new Map<WorkspacePath, number>();
+  const files: FileEntry[] = [];
+  const addFile = (e: FileEntry): void => {
+    fileIndex.set(e[0], files.length);
+    files.push(e);
+  };
+  for (const f of inp.recorder.files.values()) addFile([f.path, ...f.stat, f.digest, (f.racy ? RACY : 0) | CONFIG, '']);
+  for (const h of inp.hashed) {
+    const header = h.derivedJson === undefined || h.derivedJson === 'null' ? '' : hashBytes(h.derivedJson).slice(0, 32);
+    const id = statIdFromKey(h.statKey);
+    if (id === undefined) return { ok: false, reason: `unexpected stat key for ${h.path}` };
+    const i = fileIndex.get(h.path);
+    if (i === undefined) {
+      addFile([h.path, ...id, h.digest, h.trusted ? 0 : RACY, header]);
+      continue;
+    }
+    const known = files[i] as FileEntry;
+    // Read both as a config file and by the hasher: both reads must have seen the same file.
+    if (known[F_DIGEST] !== h.digest) return { ok: false, reason: `${h.path} changed while it was being planned` };
+    files[i] = [known[0], known[1], known[2], known[3], known[4], known[5], known[F_FLAGS] | (h.trusted ? 0 : RACY), header];
+  }
+
+  const packages: PackageEntry[] = [];
+  const packageIndex = new Map<string, number>();
+  const skeletons: Skeleton[] = [];
+  const skeletonIndex = new Map<string, number>();
+  const actions: SnapAction[] = [];
+  for (const a of inp.plan.actions) {
+    const prov = inp.provenance.get(a.id);
+    if (prov === undefined) return { ok: false, reason: `no provenance for ${a.id}` };
+    const pkgs: number[] = [];
+    for (const p of prov.packages) {
+      let i = packageIndex.get(p.id);
+      if (i === undefined) {
+        const idx: number[] = [];
+        for (const f of p.files) {
+          const fi = fileIndex.get(f);
+          if (fi === undefined) return { ok: false, reason: `${f} is an input of ${a.id} but was not hashed` };
+          idx.push(fi);
+        }
+        i = packages.length;
+        const digest = a.manifest.packages[p.dir];
+        if (digest === undefined) return { ok: false, reason: `${a.id}'s manifest has no package ${p.dir}` };
+        packages.push([p.importPath, p.dir, idx, digest]);
+        packageIndex.set(p.id, i);
+      }
+      pkgs.push(i);
+    }
+    const extra: number[] = [];
+    for (const f of prov.moduleFiles) {
+      const fi = fileIndex.get(f);
+      if (fi === undefined) return { ok: false, reason: `${f} is an input of ${a.id} but was not hashed` };
+      extra.push(fi);
+    }
+    const m = a.manifest;
+    const skeleton: Skeleton = defined({
+      schema: m.schema,
+      kind: m.kind,
+      toolchain: m.toolchain,
+      goenv: m.goenv,
+      env: m.env,
+      args: m.args,
+      workspaceRoot: m.workspaceRoot,
+    });
+    const sk = JSON.stringify(skeleton);
+    let si = skeletonIndex.get(sk);
+    if (si === undefined) {
+      si = skeletons.length;
+      skeletons.push(skeleton);
+      skeletonIndex.set(sk, si);
+    }
+    // The environment is rebuilt from the pass-through variables (in the request) when reused.
+    const go = { bin: a.go.bin, flags: a.go.flags, cwd: a.go.cwd, packageArg: a.go.packageArg, importPath: a.go.importPath, setEnv: a.go.setEnv };
+    actions.push({
+      id: a.id,
+      label: a.label,
+      platform: [a.platform.goos, a.platform.goarch],
+      key: a.key,
+      go,
+      outName: a.outName,
+      output: a.output,
+      depLabels: a.depLabels,
+      deps: a.deps,
+      pkgs,
+      extra,
+      skeleton: si,
+      out: m.out,
+      package: m.package,
+      modules: m.modules,
+    });
+  }
+  const snapshot: PlanSnapshot = {
+    format: SNAPSHOT_FORMAT,
+    version: SNAPSHOT_VERSION,
+    request: inp.request,
+    savedAt: inp.now,
+    root: inp.root,
+    cacheDir: inp.cacheDir,
+    maxSizeBytes: inp.maxSizeBytes,
+    targets: inp.targets,
+    host: [inp.plan.host.goos, inp.plan.host.goarch],
+    profile: inp.plan.profile,
+    tools: inp.tools,
+    files,
+    dirs: [...inp.recorder.dirs.values()].map((d): DirEntry => [d.path, ...d.stat, d.listing, d.racy ? 1 : 0]),
+    missing: [...inp.recorder.missing],
+    types: [...inp.recorder.types],
+    packages,
+    skeletons,
+    actions,
+    outputs: inp.outputs,
+  };
+  // The snapshot must give back every manifest exactly, or it must not exist. Everything but the
+  // files is copied from the manifest above; the files are rebuilt from packages: check them.
+  const byId = new Map(actions.map((a) => [a.id, a]));
+  for (const [n, a] of actions.entries()) {
+    const m = inp.plan.actions[n]?.manifest;
+    if (m === undefined) return { ok: false, reason: `no manifest for ${a.id}` };
+    const unknown = Object.keys(m).filter((k) => !MANIFEST_FIELDS.has(k));
+    if (unknown.length > 0) return { ok: false, reason: `the snapshot cannot hold manifest fields ${unknown.join(', ')}` };
+    const deps = Object.fromEntries(a.deps.map((d) => [byId.get(d)?.label ?? '', byId.get(d)?.key ?? '']));
+    if (JSON.stringify(Object.entries(deps).sort()) !== JSON.stringify(Object.entries(m.deps).sort())) {
+      return { ok: false, reason: `the snapshot does not rebuild the deps of ${a.id}` };
+    }
+    // The packages and module files, rebuilt from the snapshot's own records.
+    const pkgs = Object.keys(m.packages);
+    if (pkgs.length !== a.pkgs.length) return { ok: false, reason: `the snapshot does not rebuild the packages of ${a.id}` };
+    for (const p of a.pkgs) {
+      const e = packages[p] as PackageEntry;
+      if (m.packages[e[1]] !== e[3]) return { ok: false, reason: `the snapshot does not rebuild package ${e[1]} of ${a.id}` };
+    }
+    if (Object.keys(m.moduleFiles).length !== a.extra.length) return { ok: false, reason: `the snapshot does not rebuild the module files of ${a.id}` };
+    for (const i of a.extra) {
+      const f = files[i] as FileEntry;
+      if (m.moduleFiles[f[F_PATH]] !== f[F_DIGEST]) return { ok: false, reason: `the snapshot does not rebuild ${f[F_PATH]} for ${a.id}` };
+    }
+  }
+  // Each package's digest must be what its files give.
+  for (const e of packages) {
+    if (packageManifestOf(files, e, (i) => (files[i] as FileEntry)[F_DIGEST]).digest !== e[3]) {
+      return { ok: false, reason: `the snapshot does not rebuild the manifest of package ${e[1]}` };
+    }
+  }
+  return { ok: true, snapshot };
+}

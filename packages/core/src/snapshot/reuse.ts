@@ -1,0 +1,176 @@
+/**
+ * Using a plan snapshot: checking every observation against the file system and, when it still
+ * holds, handing back its plan — with the keys of actions whose inputs changed content only
+ * recomputed (see format.ts).
+ */
+import * as fs from 'node:fs';
+import type { BuildPlan } from '../actions/plan.js';
+import { DEFAULT_RACY_WINDOW_MS } from '../hashing/file-hasher.js';
+import { hashBytes, isSha256 } from '../hashing/hash-bytes.js';
+import { statKeyOf } from '../hashing/stat-key.js';
+import type { Sha256, WorkspacePath } from '../types.js';
+import { PackageDigests, planOf, rebuildKeys } from './keys.js';
+import { absPath, entryTypeOf, listingHash, settled, statIdOf, statIfExists } from './observations.js';
+import {
+  CONFIG,
+  F_DIGEST,
+  F_FLAGS,
+  F_HEADER,
+  F_PATH,
+  RACY,
+  sameStatId,
+  type DirEntry,
+  type FileEntry,
+  type OutputEntry,
+  type PackageEntry,
+  type PlanSnapshot,
+} from './format.js';
+
+export interface ReuseContext {
+  /** Answers the identity of a tool the plan used, as it is now (undefined: cannot tell). */
+  readonly toolIdentity: (kind: 'go' | 'cc', what: string) => Promise<string | undefined>;
+  /** The pass-through environment, to rebuild each action's complete go environment. */
+  readonly passthrough: Readonly<Record<string, string>>;
+  readonly now?: (() => number) | undefined;
+  readonly racyWindowMs?: number | undefined;
+}
+
+/** What checking a snapshot cost, in the terms of `FileHasherStats`. */
+export interface ReuseStats {
+  /** Observations checked. */
+  readonly entries: number;
+  readonly statCalls: number;
+  /** Files read because their stat changed or was racy. */
+  readonly fileReads: number;
+  /** Files and directories whose stat alone settled it. */
+  readonly cacheHits: number;
+}
+
+export type Reuse =
+  | {
+      readonly ok: true;
+      readonly plan: BuildPlan;
+      readonly snapshot: PlanSnapshot;
+      readonly changed: readonly string[];
+      readonly dirty: boolean;
+      readonly stats: ReuseStats;
+    }
+  | { readonly ok: false; readonly reason: string };
+
+/**
+ * Checks a snapshot against the file system and, if it still holds, gives its plan — with the
+ * keys of actions whose inputs changed content (but not their headers) recomputed. `changed`
+ * lists those files; `dirty` says the snapshot should be saved again (a stat key moved, a racy
+ * entry settled, a key changed).
+ */
+export async function reuseSnapshot(snap: PlanSnapshot, ctx: ReuseContext): Promise<Reuse> {
+  const now = ctx.now ?? Date.now;
+  const window = ctx.racyWindowMs ?? DEFAULT_RACY_WINDOW_MS;
+  const root = snap.root;
+  const stale = (reason: string): Reuse => ({ ok: false, reason });
+
+  for (const [kind, what, id] of snap.tools) {
+    if ((await ctx.toolIdentity(kind, what)) !== id) return stale(`the ${kind === 'go' ? 'go toolchain' : `C compiler ${what}`} changed`);
+  }
+  for (const p of snap.missing) {
+    if (statIfExists(absPath(root, p)) !== undefined) return stale(`${p || '.'} appeared`);
+  }
+  for (const [p, t] of snap.types) {
+    if (entryTypeOf(statIfExists(absPath(root, p))) !== t) return stale(`${p || '.'} changed type`);
+  }
+  let dirty = false;
+  let statCalls = snap.missing.length + snap.types.length;
+  let fileReads = 0;
+  let cacheHits = 0;
+  const dirs: DirEntry[] = [];
+  for (const d of snap.dirs) {
+    const abs = absPath(root, d[0]);
+    const observedAt = now();
+    const st = statIfExists(abs);
+    statCalls++;
+    if (st?.isDirectory() !== true) return stale(`directory ${d[0] || '.'} is gone`);
+    if (d[6] === 0 && sameStatId(d, st)) {
+      cacheHits++;
+      dirs.push(d);
+      continue;
+    }
+    const listing = listingHash(d[0], fs.readdirSync(abs, { withFileTypes: true }));
+    if (listing !== d[5]) return stale(`the entries of ${d[0] || '.'} changed`);
+    dirs.push([d[0], ...statIdOf(st), listing, settled(st, observedAt, window) ? 0 : 1]);
+    dirty = true;
+  }
+
+  const files: FileEntry[] = [];
+  const changed: string[] = [];
+  const changedIdx = new Set<number>();
+  const all = snap.files;
+  for (let i = 0; i < all.length; i++) {
+    const f = all[i] as FileEntry;
+    const abs = absPath(root, f[F_PATH]);
+    const observedAt = now();
+    const st = statIfExists(abs);
+    statCalls++;
+    if (st?.isFile() !== true) return stale(`${f[F_PATH]} is gone`);
+    const racy = (f[F_FLAGS] & RACY) === RACY;
+    const same = sameStatId(f, st);
+    if (same && !racy) {
+      cacheHits++;
+      files.push(f);
+      continue;
+    }
+    fileReads++;
+    const content = fs.readFileSync(abs);
+    const digest = hashBytes(content);
+    const isSettled = content.length === st.size && settled(st, observedAt, window);
+    const flags = (f[F_FLAGS] & CONFIG) | (isSettled ? 0 : RACY);
+    const entry: FileEntry = [f[F_PATH], ...statIdOf(st), digest, flags, f[F_HEADER]];
+    if (digest === f[F_DIGEST]) {
+      files.push(entry);
+      if (!same || isSettled) dirty = true;
+      continue;
+    }
+    if ((f[F_FLAGS] & CONFIG) === CONFIG) return stale(`${f[F_PATH]} changed`);
+    if (f[F_HEADER] !== '') {
+      // Parsed only now: a no-op build never loads the Go header parser.
+      const { GO_HEADER_DERIVE } = await import('../golang/hasher-io.js');
+      const header = JSON.stringify(GO_HEADER_DERIVE.fn(f[F_PATH], content)) ?? 'null';
+      if (hashBytes(header).slice(0, 32) !== f[F_HEADER]) return stale(`the imports, build constraints or embeds of ${f[F_PATH]} changed`);
+    }
+    files.push(entry);
+    changed.push(f[F_PATH]);
+    changedIdx.add(i);
+    dirty = true;
+  }
+
+  const digests = files.map((f) => f[F_DIGEST]);
+  const changedPackages = new Set<number>();
+  if (changedIdx.size > 0) {
+    for (const [p, e] of snap.packages.entries()) if (e[2].some((i) => changedIdx.has(i))) changedPackages.add(p);
+  }
+  const pd = new PackageDigests(snap, digests, changedPackages);
+  let keys = new Map(snap.actions.map((a) => [a.id, a.key]));
+  let packages = snap.packages;
+  if (changedIdx.size > 0) {
+    const touched = new Set<string>();
+    for (const a of snap.actions) {
+      if (a.extra.some((i) => changedIdx.has(i)) || a.pkgs.some((p) => changedPackages.has(p))) touched.add(a.id);
+    }
+    keys = rebuildKeys(snap, pd, digests, touched);
+    packages = snap.packages.map((e, p): PackageEntry => (changedPackages.has(p) ? [e[0], e[1], e[2], pd.digest(p)] : e));
+  }
+  const updated: PlanSnapshot = { ...snap, files, dirs, packages, actions: snap.actions.map((a) => ({ ...a, key: keys.get(a.id) ?? a.key })) };
+  const stats: ReuseStats = { entries: snap.files.length + snap.dirs.length + snap.missing.length + snap.types.length, statCalls, fileReads, cacheHits };
+  return { ok: true, plan: planOf(updated, new PackageDigests(updated, digests, new Set()), digests, ctx.passthrough), snapshot: updated, changed, dirty, stats };
+}
+
+/** The same snapshot with what the build left in gob-out. */
+export function withOutputs(snap: PlanSnapshot, outputs: readonly OutputEntry[], now: number): PlanSnapshot {
+  return { ...snap, outputs, savedAt: now };
+}
+
+/** The stat key and digest of a gob-out file as it is now, for the snapshot; undefined if it is missing. */
+export function outputEntry(root: string, rel: WorkspacePath, digest: Sha256): OutputEntry | undefined {
+  const st = statIfExists(absPath(root, rel));
+  if (st?.isFile() !== true || !isSha256(digest)) return undefined;
+  return [rel, statKeyOf(st), digest];
+}
