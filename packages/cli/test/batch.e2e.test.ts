@@ -166,4 +166,67 @@ describe('batched go builds', () => {
       else expect(output.get(label) ?? '').not.toContain('example.invalid/nope');
     }
   });
+
+  it('builds explicit deps first, skips what depends on a failed target, and keys include the deps', async () => {
+    const root = await tempDir('gob-deps-');
+    const cache = await tempDir('gob-cache-');
+    dirs.push(root, cache);
+    const main = (word: string) => `package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("${word}") }\n`;
+    await writeTree(root, {
+      'gob.yaml': 'version: 1\n',
+      'go.mod': 'module example.com/deps\n\ngo 1.26\n',
+      'gen/main.go': main('gen'),
+      'gen/BUILD.yaml': 'targets:\n  gen:\n    kind: go_binary\n',
+      'app/main.go': main('app'),
+      'app/BUILD.yaml': 'targets:\n  app:\n    kind: go_binary\n    deps: ["//gen"]\n',
+      'other/main.go': main('other'),
+      'other/BUILD.yaml': 'targets:\n  other:\n    kind: go_binary\n',
+    });
+    const first = await gob(['build', '//...', '--ui=json'], { cwd: root, cacheDir: cache });
+    expect(first.code, first.stderr).toBe(0);
+    // gen (and other, which nothing orders) go first; app waits for gen's batch.
+    const order = [...batches(first.events).values()].map((b) => b.labels.sort());
+    expect(order).toEqual([['//gen:gen', '//other:other'], ['//app:app']]);
+
+    // A change in gen alone changes app's key too: both are built again, other is cached.
+    await fs.writeFile(path.join(root, 'gen/main.go'), main('gen 2'));
+    const again = await gob(['build', '//...', '--ui=json'], { cwd: root, cacheDir: cache });
+    expect(again.code, again.stderr).toBe(0);
+    expect(Object.fromEntries(finishedBy(again.events))).toEqual({ '//gen:gen': 'built', '//app:app': 'built', '//other:other': 'cached' });
+
+    // gen broken: app is skipped, other still stands (-k).
+    await fs.writeFile(path.join(root, 'gen/main.go'), 'package main\n\nfunc main() { undefined() }\n');
+    const broken = await gob(['build', '//...', '-k', '--ui=json'], { cwd: root, cacheDir: cache });
+    expect(broken.code).toBe(1);
+    expect(Object.fromEntries(finishedBy(broken.events))).toEqual({ '//gen:gen': 'failed', '//app:app': 'skipped', '//other:other': 'cached' });
+    const skipped = broken.events.find((e) => e.type === 'action.finished' && e.label === '//app:app');
+    expect(skipped?.type === 'action.finished' ? skipped.error : undefined).toBe('a dependency failed');
+  });
+
+  it('builds each platform with its own go process, into its own directory', async () => {
+    const root = await tempDir('gob-plat-');
+    const cache = await tempDir('gob-cache-');
+    dirs.push(root, cache);
+    await writeTree(root, {
+      'gob.yaml': 'version: 1\ngo:\n  env: { CGO_ENABLED: "0" }\n',
+      'go.mod': 'module example.com/plat\n\ngo 1.26\n',
+      'hello/main.go': 'package main\n\nfunc main() { println("hello") }\n',
+      'hello/BUILD.yaml': 'targets:\n  hello:\n    kind: go_binary\n',
+      'bye/main.go': 'package main\n\nfunc main() { println("bye") }\n',
+      'bye/BUILD.yaml': 'targets:\n  bye:\n    kind: go_binary\n',
+    });
+    // The host and one other linux platform: the host's binaries in bin/, the other's beside.
+    const [hostOs, hostArch] = (await execFileAsync('go', ['env', 'GOHOSTOS', 'GOHOSTARCH'])).stdout.trim().split('\n');
+    if (hostOs !== 'linux') return; // cross-compiling to linux from elsewhere is not what this checks
+    const foreign = hostArch === 'arm64' ? 'amd64' : 'arm64';
+    const r = await gob(['build', '//...', '--platform', `linux/${hostArch ?? ''},linux/${foreign}`, '--ui=json'], { cwd: root, cacheDir: cache });
+    expect(r.code, r.stderr).toBe(0);
+    expect([...batches(r.events).values()].map((p) => p.size)).toEqual([2, 2]);
+    const other = `gob-out/linux_${foreign}`;
+    expect([...buildFinished(r.events).outputs].sort()).toEqual(['gob-out/bin/bye/bye', 'gob-out/bin/hello/hello', `${other}/bye/bye`, `${other}/hello/hello`].sort());
+    // ELF e_machine: 0x3e x86-64, 0xb7 AArch64.
+    const machine: Record<string, number> = { amd64: 0x3e, arm64: 0xb7 };
+    expect((await fs.readFile(path.join(root, other, 'hello/hello'))).readUInt16LE(18)).toBe(machine[foreign]);
+    expect((await fs.readFile(path.join(root, 'gob-out/bin/hello/hello'))).readUInt16LE(18)).toBe(machine[hostArch ?? '']);
+  });
 });
