@@ -1,7 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { BuildPlan } from './actions/plan.js';
+import type { PlanScope } from './actions/plan.js';
 import { OUT_DIR } from './actions/outputs.js';
 import { PASSTHROUGH_ENV, pickPassthrough } from './actions/go-env.js';
 import { defaultCacheDir } from './cache/default-cache-dir.js';
@@ -14,7 +14,7 @@ import { FileHasher } from './hashing/file-hasher.js';
 import { engineBuildId } from './snapshot/build-id.js';
 import { loadSnapshot, requestFingerprint, saveSnapshot, type PlanSnapshot } from './snapshot/format.js';
 import { outputEntry, reuseSnapshot, withOutputs } from './snapshot/reuse.js';
-import { platformString, type Label, type Platform, type Workspace } from './types.js';
+import { platformString, type Platform, type Workspace } from './types.js';
 import type { Result } from './util/result.js';
 import { findWorkspaceRoot } from './workspace/root.js';
 
@@ -143,13 +143,8 @@ async function planRequest(opts: BuildOptions, root: string): Promise<PlanReques
   return { fingerprint, root };
 }
 
-export interface PlannedRun {
+export interface PlannedRun extends PlanScope {
   readonly startedAt: number;
-  readonly root: string;
-  readonly cacheDir: string;
-  readonly maxSizeBytes?: number | undefined;
-  readonly targets: readonly Label[];
-  readonly plan: BuildPlan;
   /** The plan's snapshot, saved again (with what the build left in gob-out) when it changed. */
   readonly snapshot?: PlanSnapshot | undefined;
   /** The snapshot is new or changed: save it whatever the build does. */

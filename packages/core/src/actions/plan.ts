@@ -91,6 +91,15 @@ export interface BuildPlan {
   readonly provenance?: PlanProvenance | undefined;
 }
 
+/** A plan with the workspace, cache and targets it was made for: what a build runs and a snapshot keeps. */
+export interface PlanScope {
+  readonly root: string;
+  readonly cacheDir: string;
+  readonly maxSizeBytes?: number | undefined;
+  readonly targets: readonly Label[];
+  readonly plan: BuildPlan;
+}
+
 /** Where each action's inputs came from, and which tools the plan asked. */
 export interface PlanProvenance {
   /** By action id: the closure's packages with their input files, and the module state files. */

@@ -2,11 +2,11 @@
  * Making a plan snapshot from a plan just made and what planning read (see format.ts for what a
  * snapshot is and observations.ts for how reads are recorded).
  */
-import type { BuildPlan } from '../actions/plan.js';
+import type { PlanScope } from '../actions/plan.js';
 import { defined, type KeyManifest } from '../actions/key.js';
 import type { AnsweredFile } from '../hashing/file-hasher.js';
 import { hashBytes } from '../hashing/hash-bytes.js';
-import type { Label, WorkspacePath } from '../types.js';
+import type { WorkspacePath } from '../types.js';
 import { packageManifestOf } from './keys.js';
 import { statIdFromKey, type ObservationRecorder } from './observations.js';
 import {
@@ -52,13 +52,8 @@ export interface ActionProvenance {
   readonly moduleFiles: readonly WorkspacePath[];
 }
 
-export interface SnapshotInputs {
+export interface SnapshotInputs extends PlanScope {
   readonly request: string;
-  readonly root: string;
-  readonly cacheDir: string;
-  readonly maxSizeBytes?: number | undefined;
-  readonly targets: readonly Label[];
-  readonly plan: BuildPlan;
   readonly provenance: ReadonlyMap<string, ActionProvenance>;
   readonly recorder: ObservationRecorder;
   /** What the hasher answered while planning (digests and headers of every source and input). */
