@@ -190,9 +190,8 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
   const compilerIds = new Map<string, Promise<string | undefined>>();
   const ccIds = new Map<string, Promise<string | undefined>>();
   const provenance = new Map<string, ActionProvenance>();
-  // Per configuration group, by directory: started and finished package manifests.
-  const packageManifests = new Map<number, Map<WorkspacePath, Promise<PackageManifest>>>();
-  const manifestsDone = new Map<number, Map<WorkspacePath, PackageManifest>>();
+  // By `<configuration group>:<directory>`: a package manifest, or its promise while the package's files are hashed.
+  const packageManifests = new Map<string, PackageManifest | Promise<PackageManifest>>();
   const groupNumbers = new Map<string, number>();
   const groupNumber = (graphId: string): number => {
     let n = groupNumbers.get(graphId);
@@ -313,26 +312,19 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
     const group = groupNumber(graphId);
     const pkgManifests: PackageManifest[] = [];
     const packages: Record<WorkspacePath, Sha256> = {};
-    let done = manifestsDone.get(group);
-    if (done === undefined) manifestsDone.set(group, (done = new Map<WorkspacePath, PackageManifest>()));
-    let started = packageManifests.get(group);
-    if (started === undefined) packageManifests.set(group, (started = new Map<WorkspacePath, Promise<PackageManifest>>()));
     for (const dir of closure.packages.values()) {
-      // Most packages are shared and done already: no await (a microtask each) for those.
-      let m = done.get(dir);
+      const pkgId = `${group}:${dir}`;
+      let m = packageManifests.get(pkgId);
       if (m === undefined) {
-        let pm = started.get(dir);
-        if (pm === undefined) {
-          const doneHere = done;
-          pm = digestsOf(byDir.get(dir)?.inputFiles ?? []).then((d) => {
-            const made = packageManifest(d);
-            doneHere.set(dir, made);
-            return made;
-          });
-          started.set(dir, pm);
-        }
-        m = await pm;
+        m = digestsOf(byDir.get(dir)?.inputFiles ?? []).then((d) => {
+          const made = packageManifest(d);
+          packageManifests.set(pkgId, made);
+          return made;
+        });
+        packageManifests.set(pkgId, m);
       }
+      // Most packages are shared and done already: no await (a microtask each) for those.
+      if (m instanceof Promise) m = await m;
       packages[dir] = m.digest;
       pkgManifests.push(m);
     }

@@ -51,6 +51,16 @@ function manifestOf(snap: PlanSnapshot, a: SnapAction, pd: PackageDigests, diges
   return defined({ ...skeleton, label: a.label, out: a.out, package: a.package, packages, moduleFiles, modules: a.modules, deps });
 }
 
+/** A manifest's `deps`: each explicit dep's label with its key. */
+function depKeys(a: SnapAction, byId: ReadonlyMap<string, SnapAction>, keyOf: (dep: SnapAction) => ActionKey): Record<string, ActionKey> {
+  const deps: Record<string, ActionKey> = {};
+  for (const d of a.deps) {
+    const dep = byId.get(d);
+    if (dep !== undefined) deps[dep.label] = keyOf(dep);
+  }
+  return deps;
+}
+
 /** Recomputes the keys of `which` (and of everything depending on them), in dependency order. */
 export function rebuildKeys(snap: PlanSnapshot, pd: PackageDigests, digests: readonly Sha256[], which: ReadonlySet<string>): Map<string, ActionKey> {
   const keys = new Map<string, ActionKey>(snap.actions.map((a) => [a.id, a.key]));
@@ -77,12 +87,7 @@ export function rebuildKeys(snap: PlanSnapshot, pd: PackageDigests, digests: rea
       if (dep !== undefined) visit(dep, stack);
     }
     stack.delete(a.id);
-    const deps: Record<string, ActionKey> = {};
-    for (const d of a.deps) {
-      const dep = byId.get(d);
-      if (dep !== undefined) deps[dep.label] = keys.get(d) as ActionKey;
-    }
-    keys.set(a.id, actionKey(manifestOf(snap, a, pd, digests, deps)));
+    keys.set(a.id, actionKey(manifestOf(snap, a, pd, digests, depKeys(a, byId, (d) => keys.get(d.id) as ActionKey))));
     done.add(a.id);
   };
   for (const a of snap.actions) visit(a, new Set());
@@ -94,11 +99,7 @@ export function planOf(snap: PlanSnapshot, pd: PackageDigests, digests: readonly
   const byId = new Map(snap.actions.map((a) => [a.id, a]));
   const actions = snap.actions.map((a): PlannedAction => {
     let manifest: KeyManifest | undefined;
-    const deps: Record<string, ActionKey> = {};
-    for (const d of a.deps) {
-      const dep = byId.get(d);
-      if (dep !== undefined) deps[dep.label] = dep.key;
-    }
+    const deps = depKeys(a, byId, (d) => d.key);
     return {
       id: a.id,
       label: a.label,

@@ -206,11 +206,6 @@ export class ObservationRecorder {
     return entries;
   }
 
-  /** A listing this recorder already made, if any. */
-  listing(path: WorkspacePath): Dirent[] | undefined {
-    return this.#listings.get(path);
-  }
-
   /** Records a listing made elsewhere (fast-glob's walk), given the stat taken before it. */
   dirListed(path: WorkspacePath, st: fs.Stats, observedAt: number, entries: Dirent[]): void {
     this.#listings.set(path, entries);

@@ -147,20 +147,23 @@ export async function reuseSnapshot(snap: PlanSnapshot, ctx: ReuseContext): Prom
   if (changedIdx.size > 0) {
     for (const [p, e] of snap.packages.entries()) if (e[2].some((i) => changedIdx.has(i))) changedPackages.add(p);
   }
+  // Answers the current digest of every package: recomputed for the changed ones, recorded for the rest.
   const pd = new PackageDigests(snap, digests, changedPackages);
-  let keys = new Map(snap.actions.map((a) => [a.id, a.key]));
-  let packages = snap.packages;
+  let updated: PlanSnapshot = { ...snap, files, dirs };
   if (changedIdx.size > 0) {
     const touched = new Set<string>();
     for (const a of snap.actions) {
       if (a.extra.some((i) => changedIdx.has(i)) || a.pkgs.some((p) => changedPackages.has(p))) touched.add(a.id);
     }
-    keys = rebuildKeys(snap, pd, digests, touched);
-    packages = snap.packages.map((e, p): PackageEntry => (changedPackages.has(p) ? [e[0], e[1], e[2], pd.digest(p)] : e));
+    const keys = rebuildKeys(snap, pd, digests, touched);
+    updated = {
+      ...updated,
+      packages: snap.packages.map((e, p): PackageEntry => (changedPackages.has(p) ? [e[0], e[1], e[2], pd.digest(p)] : e)),
+      actions: snap.actions.map((a) => ({ ...a, key: keys.get(a.id) ?? a.key })),
+    };
   }
-  const updated: PlanSnapshot = { ...snap, files, dirs, packages, actions: snap.actions.map((a) => ({ ...a, key: keys.get(a.id) ?? a.key })) };
   const stats: ReuseStats = { entries: snap.files.length + snap.dirs.length + snap.missing.length + snap.types.length, statCalls, fileReads, cacheHits };
-  return { ok: true, plan: planOf(updated, new PackageDigests(updated, digests, new Set()), digests, ctx.passthrough), snapshot: updated, changed, dirty, stats };
+  return { ok: true, plan: planOf(updated, pd, digests, ctx.passthrough), snapshot: updated, changed, dirty, stats };
 }
 
 /** The same snapshot with what the build left in gob-out. */
