@@ -9,7 +9,7 @@
 // (reused while preset, seed and generator version match) and work/, the caches each scenario
 // owns. GOCACHE always points into work/: the user's own Go build cache is never used or wiped.
 
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -316,13 +316,19 @@ function makeContext(repoInfo) {
   const dir = (name) => path.join(work, name);
 
   /** gob build in `cwd` with its own cache and GOCACHE. */
-  const gobCmd = (args, { cwd = repo, cache, gocache }) => ({
+  // gob runs as in CI (no TUI, no gob server) unless `server`: then through the workspace's gob
+  // server, as a developer's gob build runs outside CI (its servers live in work/server).
+  const serverDir = dir('server');
+  const gobCmd = (args, { cwd = repo, cache, gocache, server = false }) => ({
     cmd: process.execPath,
     args: [GOB_MAIN, 'build', ...args, '--ui=json'],
     cwd,
-    env: { ...baseEnv, GOB_CACHE_DIR: cache, GOCACHE: gocache, CI: 'true' },
+    env: { ...baseEnv, GOB_CACHE_DIR: cache, GOCACHE: gocache, CI: 'true', GOB_SERVER: server ? '1' : '0', GOB_SERVER_DIR: serverDir },
     keepStdout: true,
   });
+  const stopServer = () => {
+    spawnSync(process.execPath, [GOB_MAIN, 'server', 'stop'], { cwd: repo, env: { ...baseEnv, GOB_SERVER_DIR: serverDir }, stdio: 'ignore' });
+  };
   /** go with the environment and flags gob's go builds get. */
   const goEnv = (gocache) => ({ ...baseEnv, GOCACHE: gocache, CGO_ENABLED: '0', GOTOOLCHAIN: 'local' });
   const goBuildAll = ({ cwd = repo, gocache, out }) => ({
@@ -384,10 +390,15 @@ function makeContext(repoInfo) {
       title: 'no-op build, everything up to date',
       setup: ensureWarm,
       sides: [
-        { name: 'gob', cmd: () => gobCmd(['//...'], { cache: warm.gobCache, gocache: warm.gobGocache }), check: (r) => expectGob(r, { built: 0, cached: n, failed: 0 }) },
+        { name: 'gob', cmd: () => gobCmd(['//...'], { cache: warm.gobCache, gocache: warm.gobGocache, server: true }), check: (r) => expectGob(r, { built: 0, cached: n, failed: 0 }) },
+        { name: 'gob_process', cmd: () => gobCmd(['//...'], { cache: warm.gobCache, gocache: warm.gobGocache }), check: (r) => expectGob(r, { built: 0, cached: n, failed: 0 }) },
         { name: 'baseline', cmd: () => goBuildAll({ gocache: warm.baseGocache, out: warm.baseOut }), check: expectOk('go build') },
       ],
-      report: [{ key: 'B1', gob: 'gob', baseline: 'baseline', title: 'B1 no-op: gob build //... vs go build ./services/... (warm)' }],
+      teardown: stopServer,
+      report: [
+        { key: 'B1', gob: 'gob', baseline: 'baseline', title: 'B1 no-op: gob build //... (gob server) vs go build ./services/... (warm)' },
+        { key: 'B1-process', gob: 'gob_process', baseline: 'baseline', title: 'B1 no-op: gob build //... --no-server vs go build ./services/... (warm)' },
+      ],
     },
     B2: (() => {
       const c = { gobCache: dir('b2-gob-cache'), gocache: dir('b2-gocache'), out: dir('b2-bin') };
@@ -489,6 +500,12 @@ function makeContext(repoInfo) {
         {
           name: 'gob',
           prepare: () => editSalt(repo, work, leaf.file),
+          cmd: () => gobCmd(['//...'], { cache: warm.gobCache, gocache: warm.gobGocache, server: true }),
+          check: (r) => expectGob(r, { built: 1, cached: n - 1, failed: 0 }),
+        },
+        {
+          name: 'gob_process',
+          prepare: () => editSalt(repo, work, leaf.file),
           cmd: () => gobCmd(['//...'], { cache: warm.gobCache, gocache: warm.gobGocache }),
           check: (r) => expectGob(r, { built: 1, cached: n - 1, failed: 0 }),
         },
@@ -501,14 +518,25 @@ function makeContext(repoInfo) {
         {
           name: 'gob_target',
           prepare: () => editSalt(repo, work, leaf.file),
+          cmd: () => gobCmd([leafSvc.label], { cache: warm.gobCache, gocache: warm.gobGocache, server: true }),
+          check: (r) => expectGob(r, { built: 1, cached: 0, failed: 0 }),
+        },
+        {
+          name: 'gob_target_process',
+          prepare: () => editSalt(repo, work, leaf.file),
           cmd: () => gobCmd([leafSvc.label], { cache: warm.gobCache, gocache: warm.gobGocache }),
           check: (r) => expectGob(r, { built: 1, cached: 0, failed: 0 }),
         },
       ],
-      teardown: () => restoreEdits(repo, work, '(end of scenario)'),
+      teardown: () => {
+        stopServer();
+        restoreEdits(repo, work, '(end of scenario)');
+      },
       report: [
-        { key: 'B4', gob: 'gob', baseline: 'baseline', title: `B4 leaf edit: gob build //... vs go build ./${leafSvc.dir} (warm)` },
-        { key: 'B4-target', gob: 'gob_target', baseline: 'baseline', title: `B4 leaf edit: gob build ${leafSvc.label} vs go build ./${leafSvc.dir}` },
+        { key: 'B4', gob: 'gob', baseline: 'baseline', title: `B4 leaf edit: gob build //... (gob server) vs go build ./${leafSvc.dir} (warm)` },
+        { key: 'B4-target', gob: 'gob_target', baseline: 'baseline', title: `B4 leaf edit: gob build ${leafSvc.label} (gob server) vs go build ./${leafSvc.dir}` },
+        { key: 'B4-process', gob: 'gob_process', baseline: 'baseline', title: `B4 leaf edit: gob build //... --no-server vs go build ./${leafSvc.dir}` },
+        { key: 'B4-target-process', gob: 'gob_target_process', baseline: 'baseline', title: `B4 leaf edit: gob build ${leafSvc.label} --no-server vs go build ./${leafSvc.dir}` },
       ],
     },
     B5: {
@@ -548,6 +576,7 @@ function makeContext(repoInfo) {
           // Cold: gob remembers nothing of this checkout — no stat cache, no plan snapshot.
           { name: 'gob_cold', prepare: () => { rmrf(path.join(gobCache, 'stat')); rmrf(path.join(repo, 'gob-out', '.gob')); }, cmd: dry, check: checkDry },
           { name: 'gob_warm', cmd: dry, check: checkDry },
+          { name: 'gob_warm_server', cmd: () => gobCmd(['//...', '--dry-run'], { cache: gobCache, gocache, server: true }), check: checkDry },
           // Warm stat cache but no plan snapshot: what planning again costs (after a BUILD.yaml or import edit).
           { name: 'gob_replan', prepare: () => rmrf(path.join(repo, 'gob-out', '.gob')), cmd: dry, check: checkDry },
           {
@@ -557,12 +586,14 @@ function makeContext(repoInfo) {
           },
         ],
         teardown: () => {
+          stopServer();
           rmrf(gobCache);
           rmrf(gocache);
         },
         report: [
           { key: 'B6-cold', gob: 'gob_cold', baseline: 'baseline', title: 'B6 planning, cold stat cache: gob --dry-run vs go list -deps -json' },
           { key: 'B6-warm', gob: 'gob_warm', baseline: 'baseline', title: 'B6 planning, warm stat cache: gob --dry-run vs go list -deps -json' },
+          { key: 'B6-warm-server', gob: 'gob_warm_server', baseline: 'baseline', title: 'B6 planning, warm, in the gob server: gob --dry-run vs go list -deps -json' },
           { key: 'B6-replan', gob: 'gob_replan', baseline: 'baseline', title: 'B6 planning again, warm stat cache, no plan snapshot: gob --dry-run vs go list -deps -json' },
         ],
       };

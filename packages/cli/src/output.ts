@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatDiagnostic, type Diagnostic, EVENT_SCHEMA_VERSION, type GobEvent, type StampedEvent } from '@gob/core';
 import { combineReporters, GithubReporter, JsonLinesReporter, PlainReporter, type Reporter } from '@gob/ui';
+import type { Io } from './io.js';
 
 /**
  * `--ui`: `auto` is `github` under GitHub Actions, `tui` on an interactive terminal and `plain`
@@ -73,30 +74,31 @@ export function sourceReader(root: string | undefined): (file: string) => string
  * Synchronous although the TUI is loaded with a dynamic `import()` (Ink and React are loaded only
  * when the TUI is used): until it has loaded, events are held and then replayed in order.
  */
-export function makeReporter(choice: ReporterChoice, term: Terminal = processTerminal()): Reporter {
+export function makeReporter(choice: ReporterChoice, io: Io, term: Terminal = terminalOf(io)): Reporter {
   const reporters: Reporter[] = [];
+  const { stdout, stderr } = io;
   const plain = (): Reporter =>
     new PlainReporter({
-      out: { write: (t) => process.stdout.write(t) },
-      err: { write: (t) => process.stderr.write(t) },
+      out: { write: (t) => stdout.write(t) },
+      err: { write: (t) => stderr.write(t) },
       source: sourceReader(choice.workspaceRoot),
       showOutputs: choice.showOutputs,
     });
   const ui = chooseUi(choice.ui, term, choice.sharedTerminal);
   switch (ui) {
     case 'json':
-      reporters.push(new JsonLinesReporter({ write: (t) => process.stdout.write(t) }));
+      reporters.push(new JsonLinesReporter({ write: (t) => stdout.write(t) }));
       break;
     case 'plain':
       reporters.push(plain());
       break;
     case 'github': {
-      const workspaceRoot = choice.workspaceRoot ?? process.cwd();
+      const workspaceRoot = choice.workspaceRoot ?? io.cwd;
       const summary = term.env['GITHUB_STEP_SUMMARY'];
       reporters.push(
         new GithubReporter({
-          out: { write: (t) => process.stdout.write(t) },
-          err: { write: (t) => process.stderr.write(t) },
+          out: { write: (t) => stdout.write(t) },
+          err: { write: (t) => stderr.write(t) },
           repoRoot: repositoryRoot(workspaceRoot, workspaceRoot),
           workspaceRoot,
           stepSummaryPath: summary === undefined || summary === '' ? undefined : summary,
@@ -111,18 +113,18 @@ export function makeReporter(choice: ReporterChoice, term: Terminal = processTer
         deferredReporter(async () => {
           const { createTuiReporter } = await import('@gob/ui/tui');
           return createTuiReporter({
-            stdout: process.stdout,
-            stderr: process.stderr,
+            stdout,
+            stderr,
             workspaceRoot: choice.workspaceRoot,
             source: sourceReader(choice.workspaceRoot),
             showOutputs: choice.showOutputs,
           });
-        }, plain),
+        }, plain, stderr),
       );
       break;
   }
   if (choice.eventsFile !== undefined) {
-    const fd = fs.openSync(choice.eventsFile, 'w');
+    const fd = fs.openSync(path.resolve(io.cwd, choice.eventsFile), 'w');
     reporters.push(
       new JsonLinesReporter({ write: (t) => fs.writeSync(fd, t) }, () => {
         fs.closeSync(fd);
@@ -148,8 +150,8 @@ export function repositoryRoot(dir: string, fallback: string): string {
   }
 }
 
-function processTerminal(): Terminal {
-  return { isTTY: process.stdout.isTTY, columns: process.stdout.columns, env: process.env };
+function terminalOf(io: Io): Terminal {
+  return { isTTY: io.stdout.isTTY, columns: io.stdout.columns, env: io.env };
 }
 
 /**
@@ -157,12 +159,12 @@ function processTerminal(): Terminal {
  * then replays them in order and passes the rest straight through. Should loading fail (a broken
  * install), the build is still reported, by `fallback`.
  */
-export function deferredReporter(load: () => Promise<Reporter>, fallback: () => Reporter): Reporter {
+export function deferredReporter(load: () => Promise<Reporter>, fallback: () => Reporter, stderr: { write(t: string): unknown }): Reporter {
   let target: Reporter | undefined;
   const queue: StampedEvent[] = [];
   const ready = load()
     .catch((e: unknown) => {
-      process.stderr.write(`gob: cannot load the terminal UI (${e instanceof Error ? e.message : String(e)}); printing plain output\n`);
+      stderr.write(`gob: cannot load the terminal UI (${e instanceof Error ? e.message : String(e)}); printing plain output\n`);
       return fallback();
     })
     .then((r) => {
@@ -186,11 +188,11 @@ export function stamp(event: GobEvent): StampedEvent {
 }
 
 /** Prints diagnostics to stderr (or as events in json mode). */
-export function reportDiagnostics(diags: readonly Diagnostic[], reporter: Reporter | undefined, root: string | undefined): void {
+export function reportDiagnostics(diags: readonly Diagnostic[], reporter: Reporter | undefined, root: string | undefined, stderr: { write(t: string): unknown }): void {
   if (reporter !== undefined) {
     for (const d of diags) reporter.onEvent(stamp({ type: 'diagnostic', diagnostic: d }));
     return;
   }
   const source = sourceReader(root);
-  for (const d of diags) process.stderr.write(`${formatDiagnostic(d, source)}\n`);
+  for (const d of diags) stderr.write(`${formatDiagnostic(d, source)}\n`);
 }

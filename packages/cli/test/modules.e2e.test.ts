@@ -12,11 +12,11 @@ afterEach(async () => {
 });
 
 /** Runs gob recording every module it loads. */
-function gobWithModules(args: string[], cwd: string, cache: string, log: string): Promise<{ code: number | null; stdout: string; modules: string[] }> {
+function gobWithModules(args: string[], cwd: string, cache: string, log: string, env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; modules: string[] }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', HOOK, GOB_MAIN, ...args], {
       cwd,
-      env: { ...process.env, GOB_CACHE_DIR: cache, CI: 'true', GOB_TEST_MODULE_LOG: log },
+      env: { ...process.env, GOB_CACHE_DIR: cache, CI: 'true', GOB_TEST_MODULE_LOG: log, ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let stdout = '';
@@ -47,4 +47,27 @@ describe('what a build loads', () => {
     expect(buildFinished(parseEvents(again.stdout)).counts).toMatchObject({ built: 0, cached: 7 });
     expect(again.modules.filter(heavy)).toEqual([]);
   });
+
+  it('a served build loads none of gob but its client: no commander, engine, reporters or logger', async () => {
+    const ws = await tempCopy(EXAMPLE);
+    const cache = await tempDir('gob-cache-');
+    const logs = await tempDir('gob-modules-');
+    const serverDir = await tempDir('gob-srv-');
+    const env = { GOB_SERVER: '1', GOB_SERVER_DIR: serverDir };
+    try {
+      const first = await gobWithModules(['build', '//...', '--ui=json'], ws, cache, path.join(logs, 'first'), env);
+      expect(first.code).toBe(0);
+      expect(buildFinished(parseEvents(first.stdout)).counts).toMatchObject({ built: 7 });
+      const client = (m: string) => /node_modules\/(commander|pino|ink|react|yaml)\/|core\/dist\/(engine|index)\.js|ui\/dist\/|cli\/dist\/(cli|commands)/.test(m);
+      expect(first.modules.filter(client)).toEqual([]);
+      // It was the server that built: the client ran none of that, yet the build happened.
+      expect(first.modules.filter((m) => m.includes('cli/dist/server/client.js'))).toHaveLength(1);
+    } finally {
+      await new Promise((resolve) => {
+        spawn(process.execPath, [GOB_MAIN, 'server', 'stop'], { cwd: ws, env: { ...process.env, GOB_SERVER_DIR: serverDir }, stdio: 'ignore' }).on('close', resolve);
+      });
+      for (const d of [ws, cache, logs, serverDir]) await fs.rm(d, { recursive: true, force: true });
+    }
+  });
 });
+

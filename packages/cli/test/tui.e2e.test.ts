@@ -27,26 +27,37 @@ interface PtyRun {
   readonly screen: string[];
 }
 
-/** The environment of an interactive terminal: no CI markers, a real TERM. */
-function terminalEnv(cacheDir: string): NodeJS.ProcessEnv {
+/**
+ * The environment of an interactive terminal: no CI markers, a real TERM. gob builds in its own
+ * process, or — `serverDir` given — in the workspace's gob server, which draws the TUI onto this
+ * terminal through the client.
+ */
+function terminalEnv(cacheDir: string, serverDir: string | undefined): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (k === 'CI' || k.startsWith('CI_') || k === 'CONTINUOUS_INTEGRATION' || k === 'GITHUB_ACTIONS') continue;
     env[k] = v;
   }
-  return { ...env, TERM: 'xterm-256color', COLUMNS: String(COLUMNS), LINES: String(ROWS), GOB_CACHE_DIR: cacheDir };
+  const server = serverDir === undefined ? { GOB_SERVER: '0' } : { GOB_SERVER: '1', GOB_SERVER_DIR: serverDir };
+  return { ...env, TERM: 'xterm-256color', COLUMNS: String(COLUMNS), LINES: String(ROWS), GOB_CACHE_DIR: cacheDir, ...server };
 }
 
 /**
  * Runs `gob <args>` in a pty of COLUMNS×ROWS. `onOutput` sees the output so far and may type
  * into the terminal (e.g. Ctrl-C), as a user would.
  */
-function gobInPty(args: readonly string[], cwd: string, cacheDir: string, onOutput?: (raw: string, type: (keys: string) => void) => void): Promise<PtyRun> {
+function gobInPty(
+  args: readonly string[],
+  cwd: string,
+  cacheDir: string,
+  serverDir: string | undefined,
+  onOutput?: (raw: string, type: (keys: string) => void) => void,
+): Promise<PtyRun> {
   const quote = (s: string): string => `'${s.replaceAll("'", `'\\''`)}'`;
   // script gives the pty no size when its own stdin is not a terminal; stty sets one.
   const cmd = `stty cols ${COLUMNS} rows ${ROWS} && exec ${[process.execPath, GOB_MAIN, ...args].map(quote).join(' ')}`;
   return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qfec', cmd, '/dev/null'], { cwd, env: terminalEnv(cacheDir), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('script', ['-qfec', cmd, '/dev/null'], { cwd, env: terminalEnv(cacheDir, serverDir), stdio: ['pipe', 'pipe', 'pipe'] });
     let raw = '';
     const type = (keys: string): void => {
       child.stdin.write(keys);
@@ -158,20 +169,31 @@ function expectTerminalRestored(run: PtyRun): void {
   expect(run.screen.filter((l) => SPINNER.test(l) || l.includes('░'))).toEqual([]);
 }
 
-describe('gob build in a terminal (TUI)', () => {
+describe.each([
+  ['in its own process', false],
+  ['in the gob server', true],
+])('gob build in a terminal (TUI), %s', (_, useServer) => {
   let ws: string;
   let cache: string;
+  let serverDir: string | undefined;
   beforeAll(async () => {
     ws = await tempCopy(EXAMPLE, 'gob-tui-');
     cache = await tempDir('gob-tui-cache-');
+    serverDir = useServer ? await tempDir('gob-tui-srv-') : undefined;
   });
   afterAll(async () => {
+    if (serverDir !== undefined) {
+      await new Promise((resolve) => {
+        spawn(process.execPath, [GOB_MAIN, 'server', 'stop'], { cwd: ws, env: { ...process.env, GOB_SERVER_DIR: serverDir }, stdio: 'ignore' }).on('close', resolve);
+      });
+      await fs.rm(serverDir, { recursive: true, force: true });
+    }
     await fs.rm(ws, { recursive: true, force: true });
     await fs.rm(cache, { recursive: true, force: true });
   });
 
   it('draws the build, ends with the summary and the outputs, and restores the terminal', async () => {
-    const run = await gobInPty(['build', '//...'], ws, cache);
+    const run = await gobInPty(['build', '//...'], ws, cache, serverDir);
     expect(run.code).toBe(0);
     expect(run.screen[0]).toMatch(/^gob build \/\/\.\.\. · profile default · linux\/amd64 · \d+ jobs? · 7 actions$/);
     expect(run.screen).toContain(`workspace ${ws}`);
@@ -196,7 +218,7 @@ describe('gob build in a terminal (TUI)', () => {
     const original = await fs.readFile(file, 'utf8');
     await fs.appendFile(file, '\nvar _ int = "not an int"\n');
     try {
-      const run = await gobInPty(['build', '//...', '-k'], ws, cache);
+      const run = await gobInPty(['build', '//...', '-k'], ws, cache, serverDir);
       expect(run.code).toBe(1);
       expect(run.screen).toContainEqual(expect.stringMatching(/^✗ FAILED +\/\/services\/orders:orders +linux\/amd64 +\S+: go build exited with code 1$/));
       expect(run.screen).toContain('┃ # example.com/acme/services/orders');
@@ -215,7 +237,7 @@ describe('gob build in a terminal (TUI)', () => {
   it('on Ctrl-C: stops, says so, exits 130 and restores the terminal', async () => {
     let typed = false;
     // --force makes go rebuild everything, so the first action is still running when we type.
-    const run = await gobInPty(['build', '//...', '--force', '-j', '1'], ws, cache, (raw, type) => {
+    const run = await gobInPty(['build', '//...', '--force', '-j', '1'], ws, cache, serverDir, (raw, type) => {
       if (!typed && SPINNER.test(raw)) {
         typed = true;
         type('\x03');
@@ -277,7 +299,7 @@ describe('deferredReporter', () => {
 
   it('replays the events that came while loading, in order, then passes the rest through', async () => {
     const { seen, reporter } = recorder();
-    const d = deferredReporter(() => Promise.resolve(reporter), () => reporter);
+    const d = deferredReporter(() => Promise.resolve(reporter), () => reporter, { write: () => true });
     d.onEvent(event(1));
     d.onEvent(event(2));
     await Promise.resolve();
@@ -288,15 +310,11 @@ describe('deferredReporter', () => {
 
   it('falls back when loading fails', async () => {
     const { seen, reporter } = recorder();
-    const stderr = process.stderr.write.bind(process.stderr);
-    process.stderr.write = () => true;
-    try {
-      const d = deferredReporter(() => Promise.reject(new Error('no ink')), () => reporter);
-      d.onEvent(event(1));
-      await d.close();
-    } finally {
-      process.stderr.write = stderr;
-    }
+    const said: string[] = [];
+    const d = deferredReporter(() => Promise.reject(new Error('no ink')), () => reporter, { write: (t: string) => said.push(t) });
+    d.onEvent(event(1));
+    await d.close();
     expect(seen).toEqual(['1', 'closed']);
+    expect(said.join('')).toContain('cannot load the terminal UI (no ink); printing plain output');
   });
 });

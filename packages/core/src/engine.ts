@@ -55,6 +55,13 @@ export interface BuildOptions extends EngineOptions {
   readonly force: boolean;
   readonly dryRun: boolean;
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Takes the housekeeping a build does after its outcome is known (saving the plan snapshot,
+   * trimming the cache) instead of awaiting it, for a caller that outlives the build and can
+   * answer first (the gob server runs it before its next command). Without it, `build` awaits
+   * that work before it returns.
+   */
+  readonly defer?: ((work: () => Promise<void>) => void) | undefined;
 }
 
 export type BuildOutcome =
@@ -196,27 +203,31 @@ export async function runPlanned(opts: BuildOptions, run: PlannedRun): Promise<B
     onEvent: opts.onEvent,
     startedAt: run.startedAt,
   });
-  if (snap !== undefined) {
-    const outputs = opts.dryRun
-      ? snap.outputs
-      : [...result.placed]
-          .map(([rel, digest]) => outputEntry(root, rel, digest))
-          .filter((e) => e !== undefined)
-          .sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
-    if (run.dirty || JSON.stringify(outputs) !== JSON.stringify(snap.outputs)) {
-      try {
-        await saveSnapshot(withOutputs(snap, outputs, Date.now()));
-      } catch (e) {
-        // Losing a snapshot costs the next build a full plan; the build itself is done.
-        opts.onEvent({ type: 'log', level: 'warn', message: `could not save the plan snapshot: ${e instanceof Error ? e.message : String(e)}` });
+  const housekeeping = async (): Promise<void> => {
+    if (snap !== undefined) {
+      const outputs = opts.dryRun
+        ? snap.outputs
+        : [...result.placed]
+            .map(([rel, digest]) => outputEntry(root, rel, digest))
+            .filter((e) => e !== undefined)
+            .sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+      if (run.dirty || JSON.stringify(outputs) !== JSON.stringify(snap.outputs)) {
+        try {
+          await saveSnapshot(withOutputs(snap, outputs, Date.now()));
+        } catch (e) {
+          // Losing a snapshot costs the next build a full plan; the build itself is done.
+          opts.onEvent({ type: 'log', level: 'warn', message: `could not save the plan snapshot: ${e instanceof Error ? e.message : String(e)}` });
+        }
       }
     }
-  }
-  if (!opts.dryRun && result.finished.counts.built > 0) {
-    // Evicting means scanning the whole cache: only worth it when it has a bound to keep.
-    if (run.maxSizeBytes !== undefined) await cache.trim();
-    else await cache.removeStaleTemps();
-  }
+    if (!opts.dryRun && result.finished.counts.built > 0) {
+      // Evicting means scanning the whole cache: only worth it when it has a bound to keep.
+      if (run.maxSizeBytes !== undefined) await cache.trim();
+      else await cache.removeStaleTemps();
+    }
+  };
+  if (opts.defer === undefined) await housekeeping();
+  else opts.defer(housekeeping);
   return { kind: 'done', ok: result.ok, interrupted: result.interrupted, root };
 }
 

@@ -3,9 +3,9 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { build, findWorkspaceRoot, type Platform } from '@gob/core';
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import { combineReporters } from '@gob/ui';
+import type { Io } from '../io.js';
 import { LOG_LEVELS, LogReporter, type LogLevel } from '../logging.js';
 import { makeReporter, reportDiagnostics, stamp, UI_MODES, type UiMode } from '../output.js';
-import { interruptSignal } from '../signals.js';
 import { TraceReporter } from '../trace.js';
 
 interface BuildFlags {
@@ -23,7 +23,7 @@ interface BuildFlags {
   x: boolean;
 }
 
-export function buildCommand(): Command {
+export function buildCommand(io: Io, setExit: (code: number) => void): Command {
   return new Command('build')
     .description('Build go_binary targets, restoring whatever is cached.')
     .argument('[patterns...]', 'target labels or patterns (default: ... = everything under the current directory)')
@@ -39,6 +39,7 @@ export function buildCommand(): Command {
     .option('--events <file>', 'also write the event stream to FILE as JSON lines')
     .addOption(new Option('--log-level <level>', 'also print the build log at this level to stderr').choices(LOG_LEVELS))
     .option('-x', 'print each go command exactly as run (cwd and environment included), ready to paste', false)
+    .option('--no-server', 'build in this process, not in the workspace\'s gob server (see gob server --help)')
     .addHelpText(
       'after',
       `
@@ -51,18 +52,19 @@ Examples:
   gob build //... --dry-run             what would be built, and what is cached
   gob build //services/payment -x      print the go command, ready to paste into a shell
 
+Outside CI, gob build runs in the workspace's gob server, which it starts (docs/server.md).
 Outputs go to gob-out/bin/<dir>/<name> (other platforms: gob-out/<os>_<arch>/...).
 Exit codes: 0 ok, 1 a build failed, 2 bad usage or configuration, 130 interrupted.`,
     )
     .action(async (patterns: string[], flags: BuildFlags) => {
-      process.exitCode = await runBuildCommand(patterns, flags);
+      setExit(await runBuildCommand(patterns, flags, io));
     });
 }
 
-async function runBuildCommand(patterns: string[], flags: BuildFlags): Promise<number> {
+async function runBuildCommand(patterns: string[], flags: BuildFlags, io: Io): Promise<number> {
   // Reporters exist before planning starts: the TUI loads while gob plans, and diagnostics of any
   // phase go through the same reporter (so CI annotations and the events file see them too).
-  const root = await findWorkspaceRoot(process.cwd());
+  const root = await findWorkspaceRoot(io.cwd);
   const reporter = combineReporters([
     makeReporter({
       ui: flags.ui,
@@ -70,16 +72,17 @@ async function runBuildCommand(patterns: string[], flags: BuildFlags): Promise<n
       workspaceRoot: root,
       showOutputs: true,
       sharedTerminal: flags.x || flags.logLevel !== undefined,
-    }),
+    }, io),
     // The log file is always written; --log-level adds stderr.
-    new LogReporter({ stderrLevel: flags.logLevel, stderr: process.stderr }),
-    ...(flags.x ? [new TraceReporter({ write: (t) => process.stderr.write(t) })] : []),
+    new LogReporter({ stderrLevel: flags.logLevel, stderr: io.stderr }),
+    ...(flags.x ? [new TraceReporter({ write: (t) => io.stderr.write(t) })] : []),
   ]);
-  const { signal, dispose } = interruptSignal();
+  const { signal, dispose } = io.interrupts();
+  let closed = false;
   try {
     const outcome = await build({
-      cwd: process.cwd(),
-      env: process.env,
+      cwd: io.cwd,
+      env: io.env,
       patterns: patterns.length > 0 ? patterns : ['...'],
       profile: flags.config,
       platforms: flags.platform,
@@ -90,18 +93,21 @@ async function runBuildCommand(patterns: string[], flags: BuildFlags): Promise<n
       force: flags.force,
       dryRun: flags.dryRun,
       signal,
+      defer: io.defer,
       onEvent: (e) => {
-        reporter.onEvent(stamp(e));
+        // Deferred housekeeping may still report after the reporters have closed: not to them.
+        if (!closed) reporter.onEvent(stamp(e));
       },
     });
     if (outcome.kind === 'invalid') {
-      reportDiagnostics(outcome.diagnostics, reporter, outcome.root ?? root);
+      reportDiagnostics(outcome.diagnostics, reporter, outcome.root ?? root, io.stderr);
       return EXIT_USAGE;
     }
     if (outcome.interrupted) return EXIT_INTERRUPTED;
     return outcome.ok ? EXIT_OK : EXIT_FAILED;
   } finally {
     dispose();
+    closed = true;
     await reporter.close();
   }
 }

@@ -2,9 +2,10 @@ import * as path from 'node:path';
 import { Command } from 'commander';
 import { initWorkspace } from '@gob/core';
 import { EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
+import type { Io } from '../io.js';
 import { reportDiagnostics } from '../output.js';
 
-export function initCommand(): Command {
+export function initCommand(io: Io, setExit: (code: number) => void): Command {
   return new Command('init')
     .description('Write gob.yaml and a go_binary target for every main package of an existing Go repository.')
     .argument('[dir]', 'the repository root', '.')
@@ -19,22 +20,22 @@ Works with a single module, a go.work workspace, or independent modules side by 
 Targets you wrote are never changed; running gob init again changes nothing.`,
     )
     .action(async (dir: string) => {
-      const r = await initWorkspace({ root: path.resolve(dir), env: process.env });
+      const r = await initWorkspace({ root: path.resolve(io.cwd, dir), env: io.env });
       if (!r.ok) {
-        reportDiagnostics(r.error, undefined, undefined);
-        process.exitCode = EXIT_USAGE;
+        reportDiagnostics(r.error, undefined, undefined, io.stderr);
+        setExit(EXIT_USAGE);
         return;
       }
       const v = r.value;
-      reportDiagnostics(v.warnings, undefined, v.root);
-      if (v.createdConfig) process.stdout.write('created gob.yaml\n');
-      for (const f of v.created) process.stdout.write(`created ${f}\n`);
-      for (const f of v.updated) process.stdout.write(`updated ${f}\n`);
+      reportDiagnostics(v.warnings, undefined, v.root, io.stderr);
+      if (v.createdConfig) io.stdout.write('created gob.yaml\n');
+      for (const f of v.created) io.stdout.write(`created ${f}\n`);
+      for (const f of v.updated) io.stdout.write(`updated ${f}\n`);
       const total = v.created.length + v.updated.length + v.unchanged.length;
-      process.stdout.write(
+      io.stdout.write(
         `${total} main package(s): ${v.created.length + v.updated.length} target(s) added, ${v.unchanged.length} already had one\n`,
       );
-      if (total > 0) process.stdout.write('next: gob build //...\n');
-      process.exitCode = EXIT_OK;
+      if (total > 0) io.stdout.write('next: gob build //...\n');
+      setExit(EXIT_OK);
     });
 }

@@ -1,8 +1,9 @@
 import { Command } from 'commander';
+import type { Io } from '../io.js';
 import { GOB_VERSION } from '../version.js';
 
-export function versionCommand(): Command {
+export function versionCommand(io: Io): Command {
   return new Command('version').description('Print gob\'s version.').action(() => {
-    process.stdout.write(`gob ${GOB_VERSION} (node ${process.version})\n`);
+    io.stdout.write(`gob ${GOB_VERSION} (node ${process.version})\n`);
   });
 }

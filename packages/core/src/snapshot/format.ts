@@ -119,11 +119,43 @@ export function requestFingerprint(request: Readonly<Record<string, unknown>>): 
   return hashBytes(JSON.stringify({ format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, header: GO_HEADER_DERIVE_VERSION, ...request }));
 }
 
+// --- in memory -------------------------------------------------------------------------------------
+
+/**
+ * The snapshots this process loaded or saved, by file, with the identity of the file they came
+ * from or went to. A process that builds more than once (the gob server) reads a snapshot again
+ * only when its file changed: another gob wrote it, or it is gone. Snapshots are never mutated
+ * (reuse makes new ones), so handing out the same object again is safe.
+ */
+const remembered = new Map<string, { readonly id: string; readonly snapshot: PlanSnapshot }>();
+/** The gob server serves one checkout; a few requests (patterns, profiles) are plenty. */
+const REMEMBER = 4;
+
+function fileId(file: string): string | undefined {
+  try {
+    const st = fs.statSync(file);
+    return `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}`;
+  } catch {
+    return undefined;
+  }
+}
+
+function remember(file: string, id: string | undefined, snapshot: PlanSnapshot): void {
+  remembered.delete(file);
+  if (id === undefined) return;
+  remembered.set(file, { id, snapshot });
+  for (const old of remembered.keys()) {
+    if (remembered.size <= REMEMBER) break;
+    remembered.delete(old);
+  }
+}
+
 /** Writes a snapshot atomically and keeps only the newest few of the checkout. */
 export async function saveSnapshot(snapshot: PlanSnapshot): Promise<void> {
   const file = snapshotFile(snapshot.root, snapshot.request);
   await fsp.mkdir(path.dirname(file), { recursive: true });
   await writeFileAtomic(file, JSON.stringify(snapshot));
+  remember(file, fileId(file), snapshot);
   const dir = path.dirname(file);
   const names = (await fsp.readdir(dir)).filter((n) => n.startsWith('plan-') && n.endsWith('.json'));
   if (names.length <= KEEP_SNAPSHOTS) return;
@@ -134,9 +166,13 @@ export async function saveSnapshot(snapshot: PlanSnapshot): Promise<void> {
 
 /** Reads a snapshot; undefined when there is none, or it is damaged, of another version or for another request. */
 export function loadSnapshot(root: string, request: string): PlanSnapshot | undefined {
+  const file = snapshotFile(root, request);
+  const id = fileId(file);
+  const known = remembered.get(file);
+  if (known !== undefined && known.id === id) return known.snapshot;
   let text: string;
   try {
-    text = fs.readFileSync(snapshotFile(root, request), 'utf8');
+    text = fs.readFileSync(file, 'utf8');
   } catch {
     return undefined;
   }
@@ -149,5 +185,6 @@ export function loadSnapshot(root: string, request: string): PlanSnapshot | unde
   const s = doc as Partial<PlanSnapshot> | null;
   if (s?.format !== SNAPSHOT_FORMAT || s.version !== SNAPSHOT_VERSION || s.request !== request || s.root !== root) return undefined;
   if (!Array.isArray(s.files) || !Array.isArray(s.dirs) || !Array.isArray(s.actions) || !Array.isArray(s.packages)) return undefined;
+  remember(file, id, s as PlanSnapshot);
   return s as PlanSnapshot;
 }

@@ -1,0 +1,216 @@
+import { execFile, spawn } from 'node:child_process';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EXAMPLE, GOB_MAIN, buildFinished, gob, tempCopy, tempDir, type GobOptions } from './harness.js';
+
+/**
+ * The gob server (docs/server.md): `gob build` outside CI goes to a resident gob of the
+ * workspace. These tests run the real client against the real server it starts, with its socket
+ * in a temp dir of their own (GOB_SERVER_DIR), and stop every server they started.
+ */
+const execFileAsync = promisify(execFile);
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+interface Served {
+  readonly ws: string;
+  readonly cache: string;
+  readonly serverDir: string;
+  readonly run: (args: readonly string[], extra?: Partial<GobOptions> & { env?: Record<string, string> }) => ReturnType<typeof gob>;
+  readonly status: () => Promise<{ code: number | null; stdout: string; pid: number | undefined }>;
+}
+
+async function served(): Promise<Served> {
+  const ws = await tempCopy(EXAMPLE);
+  const cache = await tempDir('gob-cache-');
+  const serverDir = await tempDir('gob-srv-');
+  const env = { GOB_SERVER: '1', GOB_SERVER_DIR: serverDir };
+  const run: Served['run'] = (args, extra = {}) => gob(args, { cwd: ws, cacheDir: cache, ...extra, env: { ...env, ...extra.env } });
+  const status: Served['status'] = async () => {
+    const r = await run(['server', 'status']);
+    const m = /pid\s+(\d+)/.exec(r.stdout);
+    return { code: r.code, stdout: r.stdout, pid: m === null ? undefined : Number(m[1]) };
+  };
+  cleanups.push(async () => {
+    const s = await status();
+    await run(['server', 'stop']);
+    if (s.pid !== undefined) await waitForExit(s.pid);
+    for (const d of [ws, cache, serverDir]) await fs.rm(d, { recursive: true, force: true });
+  });
+  return { ws, cache, serverDir, run, status };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitForExit(pid: number): Promise<void> {
+  for (let i = 0; i < 200 && alive(pid); i++) await new Promise((r) => setTimeout(r, 50));
+}
+
+function logMessages(events: readonly { type: string; message?: string }[]): string[] {
+  return events.filter((e) => e.type === 'log').map((e) => e.message ?? '');
+}
+
+describe('gob server', () => {
+  it('serves builds from one resident process, and a served build sees every edit', async () => {
+    const s = await served();
+    expect((await s.status()).code).toBe(1); // none yet
+
+    const first = await s.run(['build', '//...', '--ui=json']);
+    expect(first.code).toBe(0);
+    expect(buildFinished(first.events).counts).toMatchObject({ built: 7, cached: 0, failed: 0 });
+    const st = await s.status();
+    expect(st.code).toBe(0);
+    expect(st.stdout).toContain(`gob server running for ${s.ws}`);
+    const pid = st.pid ?? -1;
+    expect(alive(pid)).toBe(true);
+
+    const again = await s.run(['build', '//...', '--ui=json']);
+    expect(buildFinished(again.events).counts).toMatchObject({ built: 0, cached: 7 });
+    expect(logMessages(again.events)).toContain('plan reused');
+
+    // An edit is seen by the next served build: exactly that target rebuilds, with the edit in it.
+    const main = path.join(s.ws, 'services/payment/main.go');
+    await fs.writeFile(main, (await fs.readFile(main, 'utf8')).replace('fmt.Printf("payment %s\\n"', 'fmt.Printf("payment-edited %s\\n"'));
+    const edited = await s.run(['build', '//...', '--ui=json']);
+    expect(edited.code).toBe(0);
+    expect(buildFinished(edited.events).counts).toMatchObject({ built: 1, cached: 6 });
+    const { stdout } = await execFileAsync(path.join(s.ws, 'gob-out/bin/services/payment/payment'), ['-version']);
+    expect(stdout).toMatch(/^payment-edited /);
+
+    // The same server served all of it.
+    const later = await s.status();
+    expect(later.pid).toBe(pid);
+    expect(later.stdout).toMatch(/commands\s+3/);
+
+    // And the result is what a build in its own process finds up to date.
+    const inProcess = await s.run(['build', '//...', '--ui=json', '--no-server']);
+    expect(buildFinished(inProcess.events).counts).toMatchObject({ built: 0, cached: 7 });
+  });
+
+  it('builds with the environment of each client, not the one the server started with', async () => {
+    const s = await served();
+    const plain = await s.run(['build', '//services/payment', '--ui=json']);
+    expect(buildFinished(plain.events).counts).toMatchObject({ built: 1 });
+    // Another client's GOB_CACHE_DIR: an empty cache, so the target is built again, into it.
+    const other = await tempDir('gob-cache-other-');
+    cleanups.push(() => fs.rm(other, { recursive: true, force: true }));
+    const elsewhere = await s.run(['build', '//services/payment', '--ui=json'], { cacheDir: other });
+    expect(buildFinished(elsewhere.events).counts).toMatchObject({ built: 1, cached: 0 });
+    expect((await fs.readdir(path.join(other, 'ac'))).length).toBeGreaterThan(0);
+    const back = await s.run(['build', '//services/payment', '--ui=json']);
+    expect(buildFinished(back.events).counts).toMatchObject({ built: 0, cached: 1 });
+    // Relative paths mean what they mean in the client's directory.
+    const sub = path.join(s.ws, 'services');
+    const rel = await s.run(['build', 'payment', '--ui=plain', '--events', 'events.jsonl'], { cwd: sub });
+    expect(rel.code).toBe(0);
+    expect(await fs.readFile(path.join(sub, 'events.jsonl'), 'utf8')).toContain('"type":"build.finished"');
+  });
+
+  it('answers bad configuration and failed builds as gob always does', async () => {
+    const s = await served();
+    await fs.writeFile(path.join(s.ws, 'services/payment/BUILD.yaml'), 'targets:\n  payment:\n    kind: go_binray\n');
+    const bad = await s.run(['build', '//...', '--ui=plain']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('services/payment/BUILD.yaml:3:');
+    expect(bad.stderr).toContain('go_binray');
+    expect(bad.stderr).not.toMatch(/\n\s+at /); // no stack trace
+
+    await fs.writeFile(path.join(s.ws, 'services/payment/BUILD.yaml'), 'targets:\n  payment:\n    kind: go_binary\n');
+    const main = path.join(s.ws, 'services/payment/main.go');
+    await fs.appendFile(main, '\nfunc broken() { return 1 }\n');
+    const failed = await s.run(['build', '//services/payment', '--ui=plain']);
+    expect(failed.code).toBe(1);
+    expect(failed.stdout + failed.stderr).toContain('too many return values');
+    expect((await s.status()).code).toBe(0); // the server is still up
+  });
+
+  it('stops a served build on Ctrl-C, exits 130, and the next build finishes the job', async () => {
+    const s = await served();
+    let sent = false;
+    const run = await s.run(['build', '//...', '--force', '--ui=json'], {
+      onSpawn: (child) => {
+        let seen = '';
+        child.stdout?.on('data', (c: Buffer | string) => {
+          seen += String(c);
+          if (!sent && seen.includes('"type":"action.started"')) {
+            sent = true;
+            setTimeout(() => child.kill('SIGINT'), 300);
+          }
+        });
+      },
+    });
+    expect(sent).toBe(true);
+    expect(run.code).toBe(130);
+    expect(buildFinished(run.events).interrupted).toBe(true);
+    // No go process of this workspace survives the interrupted build.
+    const { stdout: ps } = await execFileAsync('ps', ['-eo', 'pid,args']);
+    expect(ps.split('\n').filter((l) => l.includes('go build') && l.includes(s.cache))).toEqual([]);
+    const next = await s.run(['build', '//...', '--ui=json']);
+    expect(next.code).toBe(0);
+    expect(buildFinished(next.events).counts.failed).toBe(0);
+  });
+
+  it('replaces a server of another gob, a killed server and a stopped one', async () => {
+    const s = await served();
+    // A server run by another node binary (a hard link or a copy of this one: a symlink would
+    // resolve to the same executable) is another gob to the client.
+    const otherNode = path.join(s.serverDir, 'node-other');
+    await fs.link(process.execPath, otherNode).catch(() => fs.copyFile(process.execPath, otherNode));
+    const other = spawn(otherNode, [GOB_MAIN, 'server', 'run'], {
+      cwd: s.ws,
+      env: { ...process.env, GOB_SERVER_DIR: s.serverDir },
+      stdio: 'ignore',
+    });
+    const otherPid = other.pid ?? -1;
+    for (let i = 0; i < 100 && (await s.status()).pid !== otherPid; i++) await new Promise((r) => setTimeout(r, 50));
+    expect((await s.status()).pid).toBe(otherPid);
+
+    const r1 = await s.run(['build', '//services/payment', '--ui=json']);
+    expect(r1.code).toBe(0);
+    await waitForExit(otherPid);
+    expect(alive(otherPid)).toBe(false);
+    const mine = (await s.status()).pid ?? -1;
+    expect(mine).not.toBe(otherPid);
+
+    // Killed: its socket file stays behind, and the next build starts a new server anyway.
+    process.kill(mine, 'SIGKILL');
+    await waitForExit(mine);
+    const r2 = await s.run(['build', '//services/payment', '--ui=json']);
+    expect(r2.code).toBe(0);
+    expect(buildFinished(r2.events).counts).toMatchObject({ cached: 1 });
+    const third = (await s.status()).pid ?? -1;
+    expect(third).not.toBe(mine);
+
+    // Stopped: the socket is gone, and status says so.
+    const stop = await s.run(['server', 'stop']);
+    expect(stop.stdout).toContain('gob server stopped');
+    await waitForExit(third);
+    expect(alive(third)).toBe(false);
+    expect((await fs.readdir(s.serverDir)).filter((n) => n.endsWith('.sock'))).toEqual([]);
+    expect((await s.status()).code).toBe(1);
+  });
+
+  it('is not used in CI, with GOB_SERVER=0 or with --no-server', async () => {
+    const s = await served();
+    for (const [args, env] of [
+      [['build', '//services/payment', '--ui=json'], { GOB_SERVER: '' }], // CI=true (the harness sets it)
+      [['build', '//services/payment', '--ui=json'], { GOB_SERVER: '0' }],
+      [['build', '//services/payment', '--ui=json', '--no-server'], {}],
+    ] as const) {
+      const r = await s.run(args, { env });
+      expect(r.code).toBe(0);
+      expect((await s.status()).code).toBe(1);
+    }
+  });
+});
