@@ -316,18 +316,26 @@ function makeContext(repoInfo) {
   const dir = (name) => path.join(work, name);
 
   /** gob build in `cwd` with its own cache and GOCACHE. */
-  // gob runs as in CI (no TUI, no gob server) unless `server`: then through the workspace's gob
-  // server, as a developer's gob build runs outside CI (its servers live in work/server).
+  // gob runs as in CI (no TUI, no gob server), as `node dist/main.js`, unless `server` says how a
+  // developer's gob build runs outside CI, in the workspace's gob server (which lives in
+  // work/server): 'native' is the installed `gob` (bin/gob: the native client), 'node' the Node
+  // client (`node dist/main.js`).
   const serverDir = dir('server');
+  const launcher = path.join(path.dirname(GOB_MAIN), '..', 'bin', 'gob');
   const gobCmd = (args, { cwd = repo, cache, gocache, server = false }) => ({
-    cmd: process.execPath,
-    args: [GOB_MAIN, 'build', ...args, '--ui=json'],
+    cmd: server === 'native' ? launcher : process.execPath,
+    args: [...(server === 'native' ? [] : [GOB_MAIN]), 'build', ...args, '--ui=json'],
     cwd,
-    env: { ...baseEnv, GOB_CACHE_DIR: cache, GOCACHE: gocache, CI: 'true', GOB_SERVER: server ? '1' : '0', GOB_SERVER_DIR: serverDir },
+    env: { ...baseEnv, GOB_CACHE_DIR: cache, GOCACHE: gocache, CI: 'true', GOB_SERVER: server === false ? '0' : '1', GOB_SERVER_DIR: serverDir },
     keepStdout: true,
   });
+  /** Stops the scenario's gob server, logging its memory first (the served runs' RSS is the client's). */
   const stopServer = () => {
-    spawnSync(process.execPath, [GOB_MAIN, 'server', 'stop'], { cwd: repo, env: { ...baseEnv, GOB_SERVER_DIR: serverDir }, stdio: 'ignore' });
+    const env = { ...baseEnv, GOB_SERVER_DIR: serverDir };
+    const status = spawnSync(process.execPath, [GOB_MAIN, 'server', 'status'], { cwd: repo, env, encoding: 'utf8' });
+    const memory = /memory\s+(\d+ MB)/.exec(status.stdout ?? '');
+    if (memory !== null) log(`  gob server memory at the end: ${memory[1]}`);
+    spawnSync(process.execPath, [GOB_MAIN, 'server', 'stop'], { cwd: repo, env, stdio: 'ignore' });
   };
   /** go with the environment and flags gob's go builds get. */
   const goEnv = (gocache) => ({ ...baseEnv, GOCACHE: gocache, CGO_ENABLED: '0', GOTOOLCHAIN: 'local' });
@@ -390,13 +398,15 @@ function makeContext(repoInfo) {
       title: 'no-op build, everything up to date',
       setup: ensureWarm,
       sides: [
-        { name: 'gob', cmd: () => gobCmd(['//...'], { cache: warm.gobCache, gocache: warm.gobGocache, server: true }), check: (r) => expectGob(r, { built: 0, cached: n, failed: 0 }) },
+        { name: 'gob', cmd: () => gobCmd(['//...'], { cache: warm.gobCache, gocache: warm.gobGocache, server: 'native' }), check: (r) => expectGob(r, { built: 0, cached: n, failed: 0 }) },
+        { name: 'gob_node', cmd: () => gobCmd(['//...'], { cache: warm.gobCache, gocache: warm.gobGocache, server: 'node' }), check: (r) => expectGob(r, { built: 0, cached: n, failed: 0 }) },
         { name: 'gob_process', cmd: () => gobCmd(['//...'], { cache: warm.gobCache, gocache: warm.gobGocache }), check: (r) => expectGob(r, { built: 0, cached: n, failed: 0 }) },
         { name: 'baseline', cmd: () => goBuildAll({ gocache: warm.baseGocache, out: warm.baseOut }), check: expectOk('go build') },
       ],
       teardown: stopServer,
       report: [
-        { key: 'B1', gob: 'gob', baseline: 'baseline', title: 'B1 no-op: gob build //... (gob server) vs go build ./services/... (warm)' },
+        { key: 'B1', gob: 'gob', baseline: 'baseline', title: 'B1 no-op: gob build //... (gob server, native client) vs go build ./services/... (warm)' },
+        { key: 'B1-node', gob: 'gob_node', baseline: 'baseline', title: 'B1 no-op: gob build //... (gob server, Node client) vs go build ./services/... (warm)' },
         { key: 'B1-process', gob: 'gob_process', baseline: 'baseline', title: 'B1 no-op: gob build //... --no-server vs go build ./services/... (warm)' },
       ],
     },
@@ -500,7 +510,13 @@ function makeContext(repoInfo) {
         {
           name: 'gob',
           prepare: () => editSalt(repo, work, leaf.file),
-          cmd: () => gobCmd(['//...'], { cache: warm.gobCache, gocache: warm.gobGocache, server: true }),
+          cmd: () => gobCmd(['//...'], { cache: warm.gobCache, gocache: warm.gobGocache, server: 'native' }),
+          check: (r) => expectGob(r, { built: 1, cached: n - 1, failed: 0 }),
+        },
+        {
+          name: 'gob_node',
+          prepare: () => editSalt(repo, work, leaf.file),
+          cmd: () => gobCmd(['//...'], { cache: warm.gobCache, gocache: warm.gobGocache, server: 'node' }),
           check: (r) => expectGob(r, { built: 1, cached: n - 1, failed: 0 }),
         },
         {
@@ -518,7 +534,13 @@ function makeContext(repoInfo) {
         {
           name: 'gob_target',
           prepare: () => editSalt(repo, work, leaf.file),
-          cmd: () => gobCmd([leafSvc.label], { cache: warm.gobCache, gocache: warm.gobGocache, server: true }),
+          cmd: () => gobCmd([leafSvc.label], { cache: warm.gobCache, gocache: warm.gobGocache, server: 'native' }),
+          check: (r) => expectGob(r, { built: 1, cached: 0, failed: 0 }),
+        },
+        {
+          name: 'gob_target_node',
+          prepare: () => editSalt(repo, work, leaf.file),
+          cmd: () => gobCmd([leafSvc.label], { cache: warm.gobCache, gocache: warm.gobGocache, server: 'node' }),
           check: (r) => expectGob(r, { built: 1, cached: 0, failed: 0 }),
         },
         {
@@ -533,8 +555,10 @@ function makeContext(repoInfo) {
         restoreEdits(repo, work, '(end of scenario)');
       },
       report: [
-        { key: 'B4', gob: 'gob', baseline: 'baseline', title: `B4 leaf edit: gob build //... (gob server) vs go build ./${leafSvc.dir} (warm)` },
-        { key: 'B4-target', gob: 'gob_target', baseline: 'baseline', title: `B4 leaf edit: gob build ${leafSvc.label} (gob server) vs go build ./${leafSvc.dir}` },
+        { key: 'B4', gob: 'gob', baseline: 'baseline', title: `B4 leaf edit: gob build //... (gob server, native client) vs go build ./${leafSvc.dir} (warm)` },
+        { key: 'B4-target', gob: 'gob_target', baseline: 'baseline', title: `B4 leaf edit: gob build ${leafSvc.label} (gob server, native client) vs go build ./${leafSvc.dir}` },
+        { key: 'B4-node', gob: 'gob_node', baseline: 'baseline', title: `B4 leaf edit: gob build //... (gob server, Node client) vs go build ./${leafSvc.dir}` },
+        { key: 'B4-target-node', gob: 'gob_target_node', baseline: 'baseline', title: `B4 leaf edit: gob build ${leafSvc.label} (gob server, Node client) vs go build ./${leafSvc.dir}` },
         { key: 'B4-process', gob: 'gob_process', baseline: 'baseline', title: `B4 leaf edit: gob build //... --no-server vs go build ./${leafSvc.dir}` },
         { key: 'B4-target-process', gob: 'gob_target_process', baseline: 'baseline', title: `B4 leaf edit: gob build ${leafSvc.label} --no-server vs go build ./${leafSvc.dir}` },
       ],
@@ -576,7 +600,7 @@ function makeContext(repoInfo) {
           // Cold: gob remembers nothing of this checkout — no stat cache, no plan snapshot.
           { name: 'gob_cold', prepare: () => { rmrf(path.join(gobCache, 'stat')); rmrf(path.join(repo, 'gob-out', '.gob')); }, cmd: dry, check: checkDry },
           { name: 'gob_warm', cmd: dry, check: checkDry },
-          { name: 'gob_warm_server', cmd: () => gobCmd(['//...', '--dry-run'], { cache: gobCache, gocache, server: true }), check: checkDry },
+          { name: 'gob_warm_server', cmd: () => gobCmd(['//...', '--dry-run'], { cache: gobCache, gocache, server: 'native' }), check: checkDry },
           // Warm stat cache but no plan snapshot: what planning again costs (after a BUILD.yaml or import edit).
           { name: 'gob_replan', prepare: () => rmrf(path.join(repo, 'gob-out', '.gob')), cmd: dry, check: checkDry },
           {
@@ -593,7 +617,7 @@ function makeContext(repoInfo) {
         report: [
           { key: 'B6-cold', gob: 'gob_cold', baseline: 'baseline', title: 'B6 planning, cold stat cache: gob --dry-run vs go list -deps -json' },
           { key: 'B6-warm', gob: 'gob_warm', baseline: 'baseline', title: 'B6 planning, warm stat cache: gob --dry-run vs go list -deps -json' },
-          { key: 'B6-warm-server', gob: 'gob_warm_server', baseline: 'baseline', title: 'B6 planning, warm, in the gob server: gob --dry-run vs go list -deps -json' },
+          { key: 'B6-warm-server', gob: 'gob_warm_server', baseline: 'baseline', title: 'B6 planning, warm, in the gob server (native client): gob --dry-run vs go list -deps -json' },
           { key: 'B6-replan', gob: 'gob_replan', baseline: 'baseline', title: 'B6 planning again, warm stat cache, no plan snapshot: gob --dry-run vs go list -deps -json' },
         ],
       };

@@ -12,6 +12,8 @@ import type { StampedEvent } from '@gob/core';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const GOB_MAIN = path.join(REPO_ROOT, 'packages/cli/dist/main.js');
+/** The `gob` command as installed: a shell launcher that runs the native client or node. */
+export const GOB_LAUNCHER = path.join(REPO_ROOT, 'packages/cli/bin/gob');
 export const EXAMPLE = path.join(REPO_ROOT, 'examples/monorepo');
 
 export interface GobRun {
@@ -28,12 +30,15 @@ export interface GobOptions {
   readonly signal?: AbortSignal | undefined;
   /** Called with the child once it is running (e.g. to send it SIGINT). */
   readonly onSpawn?: ((child: ChildProcess) => void) | undefined;
+  /** Run the installed `gob` (GOB_LAUNCHER) instead of `node dist/main.js`. */
+  readonly launcher?: boolean | undefined;
 }
 
 /** Runs gob with `args`; when args include `--ui=json`, stdout is parsed as events. */
 export function gob(args: readonly string[], opts: GobOptions): Promise<GobRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [GOB_MAIN, ...args], {
+    const [cmd, argv] = opts.launcher === true ? [GOB_LAUNCHER, [...args]] : [process.execPath, [GOB_MAIN, ...args]];
+    const child = spawn(cmd, argv, {
       cwd: opts.cwd,
       env: { ...process.env, GOB_CACHE_DIR: opts.cacheDir, CI: 'true', ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -88,4 +93,25 @@ export async function tempDir(prefix = 'gob-test-'): Promise<string> {
 
 export async function appendLine(file: string, line: string): Promise<void> {
   await fs.appendFile(file, `\n${line}\n`);
+}
+
+/**
+ * Ctrl-C as a test gives it: an `onSpawn` that sends gob SIGINT `delayMs` after its first
+ * `action.started` event (go is running by then); `sent()` says whether it came to that.
+ */
+export function interruptOnceBuilding(delayMs = 300): { onSpawn: (child: ChildProcess) => void; sent: () => boolean } {
+  let sent = false;
+  return {
+    onSpawn: (child) => {
+      let seen = '';
+      child.stdout?.on('data', (c: Buffer | string) => {
+        seen += String(c);
+        if (!sent && seen.includes('"type":"action.started"')) {
+          sent = true;
+          setTimeout(() => child.kill('SIGINT'), delayMs);
+        }
+      });
+    },
+    sent: () => sent,
+  };
 }

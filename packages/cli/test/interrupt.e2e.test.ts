@@ -4,7 +4,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { EXAMPLE, buildFinished, gob, tempCopy, tempDir } from './harness.js';
+import { EXAMPLE, buildFinished, gob, interruptOnceBuilding, tempCopy, tempDir } from './harness.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -21,23 +21,9 @@ describe('Ctrl-C', () => {
     const ws = await tempCopy(EXAMPLE);
     const cache = await tempDir('gob-cache-');
     try {
-      let sent = false;
-      const run = await gob(['build', '//...', '--force', '-j', '2', '--ui=json'], {
-        cwd: ws,
-        cacheDir: cache,
-        onSpawn: (child) => {
-          let seen = '';
-          child.stdout?.on('data', (c: Buffer | string) => {
-            seen += String(c);
-            if (!sent && seen.includes('"type":"action.started"')) {
-              sent = true;
-              // Let go get going (compile/link children exist), then interrupt.
-              setTimeout(() => child.kill('SIGINT'), 300);
-            }
-          });
-        },
-      });
-      expect(sent).toBe(true);
+      const ctrlC = interruptOnceBuilding();
+      const run = await gob(['build', '//...', '--force', '-j', '2', '--ui=json'], { cwd: ws, cacheDir: cache, onSpawn: ctrlC.onSpawn });
+      expect(ctrlC.sent()).toBe(true);
       expect(run.code).toBe(130);
       expect(buildFinished(run.events).interrupted).toBe(true);
 

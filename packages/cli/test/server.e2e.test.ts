@@ -3,7 +3,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EXAMPLE, GOB_MAIN, buildFinished, gob, tempCopy, tempDir, type GobOptions } from './harness.js';
+import { EXAMPLE, GOB_MAIN, buildFinished, gob, interruptOnceBuilding, tempCopy, tempDir, type GobOptions } from './harness.js';
 
 /**
  * The gob server (docs/server.md): `gob build` outside CI goes to a resident gob of the
@@ -137,20 +137,9 @@ describe('gob server', () => {
 
   it('stops a served build on Ctrl-C, exits 130, and the next build finishes the job', async () => {
     const s = await served();
-    let sent = false;
-    const run = await s.run(['build', '//...', '--force', '--ui=json'], {
-      onSpawn: (child) => {
-        let seen = '';
-        child.stdout?.on('data', (c: Buffer | string) => {
-          seen += String(c);
-          if (!sent && seen.includes('"type":"action.started"')) {
-            sent = true;
-            setTimeout(() => child.kill('SIGINT'), 300);
-          }
-        });
-      },
-    });
-    expect(sent).toBe(true);
+    const ctrlC = interruptOnceBuilding();
+    const run = await s.run(['build', '//...', '--force', '--ui=json'], { onSpawn: ctrlC.onSpawn });
+    expect(ctrlC.sent()).toBe(true);
     expect(run.code).toBe(130);
     expect(buildFinished(run.events).interrupted).toBe(true);
     // No go process of this workspace survives the interrupted build.
@@ -213,4 +202,62 @@ describe('gob server', () => {
       expect((await s.status()).code).toBe(1);
     }
   });
+
+  it('the installed gob sends a build to a running server without starting node (the native client)', async () => {
+    const s = await served();
+    const hook = path.join(path.dirname(GOB_MAIN), '../test/fixtures/record-modules.mjs');
+    const logs = await tempDir('gob-modules-');
+    cleanups.push(() => fs.rm(logs, { recursive: true, force: true }));
+    // Every node process gob starts records the modules it loads: node never starting leaves no log.
+    const nodeLog = (name: string) => ({ NODE_OPTIONS: `--import ${hook}`, GOB_TEST_MODULE_LOG: path.join(logs, name) });
+    const exists = (name: string) => fs.access(path.join(logs, name)).then(() => true, () => false);
+
+    // No server yet: the native client hands the build to node, which starts one.
+    const first = await s.run(['build', '//...', '--ui=json'], { launcher: true, env: nodeLog('first') });
+    expect(first.code).toBe(0);
+    expect(buildFinished(first.events).counts).toMatchObject({ built: 7 });
+    expect(await exists('first')).toBe(true);
+    const pid = (await s.status()).pid;
+    expect(pid).toBeDefined();
+
+    // A server is up: the native client talks to it, and no node process starts.
+    const second = await s.run(['build', '//...', '--ui=json'], { launcher: true, env: nodeLog('second') });
+    expect(second.code).toBe(0);
+    expect(buildFinished(second.events).counts).toMatchObject({ built: 0, cached: 7 });
+    expect(await exists('second')).toBe(false);
+    const plain = await s.run(['build', '//services/payment', '--ui=plain'], { launcher: true, env: nodeLog('plain') });
+    expect(plain.stdout).toContain('0 built, 1 cached, 0 failed');
+    expect(plain.stdout).toContain('gob-out/bin/services/payment/payment');
+    expect(await exists('plain')).toBe(false);
+    expect((await s.status()).pid).toBe(pid);
+
+    // Its exit codes are the build's.
+    const main = path.join(s.ws, 'services/payment/main.go');
+    await fs.appendFile(main, '\nfunc broken() { return 1 }\n');
+    const failed = await s.run(['build', '//services/payment', '--ui=plain'], { launcher: true, env: nodeLog('failed') });
+    expect(failed.code).toBe(1);
+    expect(failed.stdout + failed.stderr).toContain('too many return values');
+    expect(await exists('failed')).toBe(false);
+
+    // Everything else is node's: other commands, --no-server, GOB_SERVER=0.
+    const version = await s.run(['version'], { launcher: true, env: nodeLog('version') });
+    expect(version.stdout).toMatch(/^gob \S+ \(node v/);
+    expect(await exists('version')).toBe(true);
+    const noServer = await s.run(['build', '//services/users', '--ui=json', '--no-server'], { launcher: true, env: nodeLog('no-server') });
+    expect(noServer.code).toBe(0);
+    expect(await exists('no-server')).toBe(true);
+  });
+
+  it('Ctrl-C through the native client stops the served build: exit 130', async () => {
+    const s = await served();
+    expect((await s.run(['build', '//services/payment', '--ui=json'])).code).toBe(0); // a server is up
+    const ctrlC = interruptOnceBuilding();
+    const run = await s.run(['build', '//...', '--force', '--ui=json'], { launcher: true, onSpawn: ctrlC.onSpawn });
+    expect(ctrlC.sent()).toBe(true);
+    expect(run.code).toBe(130);
+    expect(buildFinished(run.events).interrupted).toBe(true);
+    const next = await s.run(['build', '//...', '--ui=json'], { launcher: true });
+    expect(next.code).toBe(0);
+  });
 });
+

@@ -5,7 +5,7 @@ import type { StampedEvent } from '@gob/core';
 import type { Reporter } from '@gob/ui';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chooseUi, deferredReporter } from '../src/output.js';
-import { EXAMPLE, GOB_MAIN, tempCopy, tempDir } from './harness.js';
+import { EXAMPLE, GOB_LAUNCHER, GOB_MAIN, tempCopy, tempDir } from './harness.js';
 
 /**
  * The TUI as a user sees it: the real `gob build` in a pseudo-terminal (util-linux `script`),
@@ -52,10 +52,12 @@ function gobInPty(
   cacheDir: string,
   serverDir: string | undefined,
   onOutput?: (raw: string, type: (keys: string) => void) => void,
+  launcher = false,
 ): Promise<PtyRun> {
   const quote = (s: string): string => `'${s.replaceAll("'", `'\\''`)}'`;
+  const gobCmd = launcher ? [GOB_LAUNCHER, ...args] : [process.execPath, GOB_MAIN, ...args];
   // script gives the pty no size when its own stdin is not a terminal; stty sets one.
-  const cmd = `stty cols ${COLUMNS} rows ${ROWS} && exec ${[process.execPath, GOB_MAIN, ...args].map(quote).join(' ')}`;
+  const cmd = `stty cols ${COLUMNS} rows ${ROWS} && exec ${gobCmd.map(quote).join(' ')}`;
   return new Promise((resolve, reject) => {
     const child = spawn('script', ['-qfec', cmd, '/dev/null'], { cwd, env: terminalEnv(cacheDir, serverDir), stdio: ['pipe', 'pipe', 'pipe'] });
     let raw = '';
@@ -170,9 +172,10 @@ function expectTerminalRestored(run: PtyRun): void {
 }
 
 describe.each([
-  ['in its own process', false],
-  ['in the gob server', true],
-])('gob build in a terminal (TUI), %s', (_, useServer) => {
+  ['in its own process', false, false],
+  ['in the gob server', true, false],
+  ['in the gob server, through the native client of the installed gob', true, true],
+])('gob build in a terminal (TUI), %s', (_, useServer, launcher) => {
   let ws: string;
   let cache: string;
   let serverDir: string | undefined;
@@ -193,7 +196,7 @@ describe.each([
   });
 
   it('draws the build, ends with the summary and the outputs, and restores the terminal', async () => {
-    const run = await gobInPty(['build', '//...'], ws, cache, serverDir);
+    const run = await gobInPty(['build', '//...'], ws, cache, serverDir, undefined, launcher);
     expect(run.code).toBe(0);
     expect(run.screen[0]).toMatch(/^gob build \/\/\.\.\. · profile default · linux\/amd64 · \d+ jobs? · 7 actions$/);
     expect(run.screen).toContain(`workspace ${ws}`);
@@ -218,7 +221,7 @@ describe.each([
     const original = await fs.readFile(file, 'utf8');
     await fs.appendFile(file, '\nvar _ int = "not an int"\n');
     try {
-      const run = await gobInPty(['build', '//...', '-k'], ws, cache, serverDir);
+      const run = await gobInPty(['build', '//...', '-k'], ws, cache, serverDir, undefined, launcher);
       expect(run.code).toBe(1);
       expect(run.screen).toContainEqual(expect.stringMatching(/^✗ FAILED +\/\/services\/orders:orders +linux\/amd64 +\S+: go build exited with code 1$/));
       expect(run.screen).toContain('┃ # example.com/acme/services/orders');
@@ -237,12 +240,19 @@ describe.each([
   it('on Ctrl-C: stops, says so, exits 130 and restores the terminal', async () => {
     let typed = false;
     // --force makes go rebuild everything, so the first action is still running when we type.
-    const run = await gobInPty(['build', '//...', '--force', '-j', '1'], ws, cache, serverDir, (raw, type) => {
-      if (!typed && SPINNER.test(raw)) {
-        typed = true;
-        type('\x03');
-      }
-    });
+    const run = await gobInPty(
+      ['build', '//...', '--force', '-j', '1'],
+      ws,
+      cache,
+      serverDir,
+      (raw, type) => {
+        if (!typed && SPINNER.test(raw)) {
+          typed = true;
+          type('\x03');
+        }
+      },
+      launcher,
+    );
     expect(typed).toBe(true);
     expect(run.code).toBe(130);
     expect(run.screen).toContainEqual(expect.stringMatching(/^interrupted: \d+ built, \d+ cached, \d+ failed/));

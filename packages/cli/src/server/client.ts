@@ -73,6 +73,7 @@ function converse(socket: net.Socket, run: ClientFrame): Promise<Conversation> {
   return new Promise((resolve) => {
     let started = false;
     let result: Conversation | undefined;
+    let cancelled = false;
     const onSignal = (): void => {
       if (!socket.destroyed && !cancelled) {
         cancelled = true;
@@ -82,7 +83,6 @@ function converse(socket: net.Socket, run: ClientFrame): Promise<Conversation> {
       // The second Ctrl-C: leave now. The server stops the build in order once we are gone.
       process.exit(130);
     };
-    let cancelled = false;
     const onResize = (): void => {
       if (process.stdout.columns !== undefined) socket.write(encode({ t: 'resize', columns: process.stdout.columns, rows: process.stdout.rows }));
     };

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import type { Io } from '../io.js';
-import { encode, frameReader, PROTOCOL_VERSION, type ClientFrame, type ServerFrame, type ServerStatus } from './protocol.js';
+import { admit } from './identity.js';
+import { encode, frameReader, type ClientFrame, type ServerFrame, type ServerStatus } from './protocol.js';
 import { RemoteStream } from './remote-stream.js';
 
 /**
@@ -34,6 +35,8 @@ export async function runServer(opts: ServerOptions): Promise<void> {
   let queue: Promise<void> = Promise.resolve();
   let idleTimer: NodeJS.Timeout | undefined;
   let stopping = false;
+  /** The running command's: a signal to the server stops it in order too. */
+  let running: AbortController | undefined;
   const sockets = new Set<net.Socket>();
 
   const server = net.createServer((socket) => {
@@ -86,7 +89,12 @@ export async function runServer(opts: ServerOptions): Promise<void> {
   }, 10_000);
   watchdog.unref();
 
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => { shutdown(sig); });
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(sig, () => {
+      running?.abort();
+      shutdown(sig);
+    });
+  }
 
   function serve(socket: net.Socket): void {
     socket.setEncoding('utf8');
@@ -123,10 +131,11 @@ export async function runServer(opts: ServerOptions): Promise<void> {
           job?.err.resize(f.columns, f.rows);
           return;
         case 'run': {
-          if (f.v !== PROTOCOL_VERSION || f.id !== opts.id) {
+          const admitted = admit(f.id, opts.id);
+          if (admitted !== 'serve') {
             send({ t: 'mismatch', id: opts.id });
             socket.end();
-            shutdown('a client of another gob build');
+            if (admitted === 'replace') shutdown('a client of another gob build');
             return;
           }
           if (stopping) {
@@ -145,6 +154,7 @@ export async function runServer(opts: ServerOptions): Promise<void> {
           queue = queue.then(async () => {
             if (gone) return;
             busy = true;
+            running = cancel;
             commands++;
             clearTimeout(idleTimer);
             let code: number;
@@ -169,6 +179,7 @@ export async function runServer(opts: ServerOptions): Promise<void> {
               });
             }
             busy = false;
+            running = undefined;
             if (!stopping) armIdle();
           });
           return;

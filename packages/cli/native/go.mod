@@ -1,0 +1,3 @@
+module gob.local/client
+
+go 1.26
