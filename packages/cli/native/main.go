@@ -91,7 +91,8 @@ func runInServer(args []string) (code int, ok bool) {
 	if id == "" {
 		return 0, false
 	}
-	cwd, err := os.Getwd()
+	// The physical directory, as Node's process.cwd() (os.Getwd would prefer a symlinked $PWD).
+	cwd, err := syscall.Getwd()
 	if err != nil {
 		return 0, false
 	}
@@ -102,7 +103,7 @@ func runInServer(args []string) (code int, ok bool) {
 	if real, err := filepath.EvalSymlinks(root); err == nil {
 		root = real
 	}
-	conn, err := net.Dial("unix", socketPath(root))
+	conn, err := net.Dial("unix", socketPath(root, cwd))
 	if err != nil {
 		return 0, false
 	}
@@ -225,10 +226,12 @@ func findRoot(dir string) string {
 }
 
 // socketPath is serverPaths(root).socket: GOB_SERVER_DIR, else Node's os.tmpdir()/gob-<uid>.
-func socketPath(root string) string {
+func socketPath(root, cwd string) string {
 	dir := os.Getenv("GOB_SERVER_DIR")
 	if dir == "" {
 		dir = filepath.Join(nodeTmpdir(), "gob-"+strconv.Itoa(os.Getuid()))
+	} else if !filepath.IsAbs(dir) {
+		dir = filepath.Join(cwd, dir) // path.resolve, from the physical directory
 	}
 	sum := sha256.Sum256([]byte(root))
 	return filepath.Join(dir, hex.EncodeToString(sum[:])[:16]+".sock")

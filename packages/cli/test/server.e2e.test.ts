@@ -79,6 +79,11 @@ describe('gob server', () => {
     expect(buildFinished(again.events).counts).toMatchObject({ built: 0, cached: 7 });
     expect(logMessages(again.events)).toContain('plan reused');
 
+    // A build in its own process meanwhile finds it all up to date, although the server may not
+    // have written its newest plan yet.
+    const inProcess = await s.run(['build', '//...', '--ui=json', '--no-server']);
+    expect(buildFinished(inProcess.events).counts).toMatchObject({ built: 0, cached: 7 });
+
     // An edit is seen by the next served build: exactly that target rebuilds, with the edit in it.
     const main = path.join(s.ws, 'services/payment/main.go');
     await fs.writeFile(main, (await fs.readFile(main, 'utf8')).replace('fmt.Printf("payment %s\\n"', 'fmt.Printf("payment-edited %s\\n"'));
@@ -93,9 +98,15 @@ describe('gob server', () => {
     expect(later.pid).toBe(pid);
     expect(later.stdout).toMatch(/commands\s+3/);
 
-    // And the result is what a build in its own process finds up to date.
-    const inProcess = await s.run(['build', '//...', '--ui=json', '--no-server']);
-    expect(buildFinished(inProcess.events).counts).toMatchObject({ built: 0, cached: 7 });
+
+    // A stopped server has written its plans: a build in its own process reuses the newest one,
+    // the edit included, with nothing changed since.
+    await s.run(['server', 'stop']);
+    await waitForExit(pid);
+    const after = await s.run(['build', '//...', '--ui=json', '--no-server']);
+    expect(buildFinished(after.events).counts).toMatchObject({ built: 0, cached: 7 });
+    const reused = after.events.find((e) => e.type === 'log' && e.message === 'plan reused');
+    expect(reused?.type === 'log' ? reused.data?.changed : undefined).toEqual([]);
   });
 
   it('builds with the environment of each client, not the one the server started with', async () => {

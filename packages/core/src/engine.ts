@@ -12,7 +12,7 @@ import { runBuild } from './exec/run-build.js';
 import { ccIdentity, probeIdentity } from './golang/probe-cache.js';
 import { FileHasher } from './hashing/file-hasher.js';
 import { engineBuildId } from './snapshot/build-id.js';
-import { loadSnapshot, requestFingerprint, saveSnapshot, type PlanSnapshot } from './snapshot/format.js';
+import { loadSnapshot, requestFingerprint, saveSnapshot, saveSnapshotLater, type PlanSnapshot } from './snapshot/format.js';
 import { outputEntry, reuseSnapshot, withOutputs } from './snapshot/reuse.js';
 import { platformString, type Platform, type Workspace } from './types.js';
 import type { Result } from './util/result.js';
@@ -56,10 +56,11 @@ export interface BuildOptions extends EngineOptions {
   readonly dryRun: boolean;
   readonly signal?: AbortSignal | undefined;
   /**
-   * Takes the housekeeping a build does after its outcome is known (saving the plan snapshot,
-   * trimming the cache) instead of awaiting it, for a caller that outlives the build and can
-   * answer first (the gob server runs it before its next command). Without it, `build` awaits
-   * that work before it returns.
+   * Takes the housekeeping a build does after its outcome is known (trimming the cache) instead
+   * of awaiting it, for a caller that outlives the build and can answer first (the gob server
+   * runs it before its next command); the plan snapshot is then written once the process is
+   * quiet (`saveSnapshotLater`; `flushSnapshots` before such a caller exits). Without it, `build`
+   * awaits all of that before it returns.
    */
   readonly defer?: ((work: () => Promise<void>) => void) | undefined;
 }
@@ -212,12 +213,13 @@ export async function runPlanned(opts: BuildOptions, run: PlannedRun): Promise<B
             .filter((e) => e !== undefined)
             .sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
       if (run.dirty || JSON.stringify(outputs) !== JSON.stringify(snap.outputs)) {
-        try {
-          await saveSnapshot(withOutputs(snap, outputs, Date.now()));
-        } catch (e) {
-          // Losing a snapshot costs the next build a full plan; the build itself is done.
+        const next = withOutputs(snap, outputs, Date.now());
+        // Losing a snapshot costs the next build a full plan; the build itself is done.
+        const lost = (e: unknown): void => {
           opts.onEvent({ type: 'log', level: 'warn', message: `could not save the plan snapshot: ${e instanceof Error ? e.message : String(e)}` });
-        }
+        };
+        if (opts.defer !== undefined) saveSnapshotLater(next, lost);
+        else await saveSnapshot(next).catch(lost);
       }
     }
     if (!opts.dryRun && result.finished.counts.built > 0) {

@@ -18,5 +18,6 @@ export { build, clean, openWorkspace, cacheDirFor, ensureGitignore, type BuildOp
 export { initWorkspace, type InitOptions, type InitResult } from './init.js';
 export { actionKey, KEY_SCHEMA_VERSION, type KeyManifest } from './actions/key.js';
 export { binaryOutputPath, OUT_DIR } from './actions/outputs.js';
+export { flushSnapshots } from './snapshot/format.js';
 export { CONFIG_FILE_NAME, findWorkspaceRoot } from './workspace/root.js';
 export type { BuildPlan, PlannedAction, PlanRequest } from './actions/plan.js';

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { findWorkspaceRoot } from '@gob/core';
+import { findWorkspaceRoot, flushSnapshots } from '@gob/core';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import type { Io } from '../io.js';
 import { serverIdentity } from '../server/identity.js';
@@ -87,6 +87,8 @@ See docs/server.md.`,
         run: runCli,
         log: (line) => io.stderr.write(`${new Date().toISOString()} ${line}\n`),
       });
+      // Plans the last builds made are written once the server is quiet: now, at the latest.
+      await flushSnapshots().catch((e: unknown) => io.stderr.write(`could not save a plan snapshot: ${String(e)}\n`));
       setExit(EXIT_OK);
       // Whatever a command left behind (a timer, a handle) must not keep a stopped server alive.
       process.exit(EXIT_OK);

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -14,10 +14,12 @@ import { encode, frameReader, PROTOCOL_VERSION, type ClientFrame, type ServerFra
  * heavy: not commander, not the engine, not the reporters.
  *
  * The server is used for `gob build` when `GOB_SERVER` is `1`, or when it is unset and gob does
- * not run in CI (`CI` set); never with `GOB_SERVER=0` or `--no-server`. When no server can be
+ * not run in CI (`CI` set); never with `GOB_SERVER=0` or `--no-server`, nor on Windows. When no server can be
  * reached or started, the build runs in this process, as it would without a server.
  */
 export function wantsServer(argv: readonly string[], env: NodeJS.ProcessEnv): boolean {
+  // The server listens on a Unix socket.
+  if (process.platform === 'win32') return false;
   if (argv[0] !== 'build' || argv.includes('--no-server')) return false;
   const setting = env.GOB_SERVER?.toLowerCase();
   if (setting === '0' || setting === 'false' || setting === 'off') return false;
@@ -134,18 +136,24 @@ function converse(socket: net.Socket, run: ClientFrame): Promise<Conversation> {
 async function connectOrStart(paths: ServerPaths, root: string, env: NodeJS.ProcessEnv): Promise<net.Socket | undefined> {
   const first = await connect(paths.socket);
   if (first !== undefined) return first;
-  startServer(paths, root, env);
-  // A server is up once it has loaded gob (a few hundred ms); give a loaded machine 20 s.
+  const server = startServer(paths, root, env);
+  let exited = false;
+  server.once('exit', () => {
+    exited = true;
+  });
+  // A server is up once it has loaded gob (a few hundred ms); give a loaded machine 20 s. One
+  // that exits at once either found another server listening (connect to that) or failed (its
+  // log says why).
   const deadline = Date.now() + 20_000;
   for (let wait = 10; Date.now() < deadline; wait = Math.min(wait * 2, 100)) {
     await sleep(wait);
     const s = await connect(paths.socket);
-    if (s !== undefined) return s;
+    if (s !== undefined || exited) return s;
   }
   return undefined;
 }
 
-function startServer(paths: ServerPaths, root: string, env: NodeJS.ProcessEnv): void {
+function startServer(paths: ServerPaths, root: string, env: NodeJS.ProcessEnv): ChildProcess {
   const main = fileURLToPath(new URL('../main.js', import.meta.url));
   const log = fs.openSync(paths.log, 'a', 0o600);
   const child = spawn(process.execPath, [main, 'server', 'run', '--root', root, '--socket', paths.socket], {
@@ -158,6 +166,7 @@ function startServer(paths: ServerPaths, root: string, env: NodeJS.ProcessEnv): 
   });
   child.unref();
   fs.closeSync(log);
+  return child;
 }
 
 function connect(socket: string): Promise<net.Socket | undefined> {

@@ -15,7 +15,7 @@ export interface ServerPaths {
 }
 
 export function serverPaths(rootReal: string, env: NodeJS.ProcessEnv): ServerPaths {
-  const base = env.GOB_SERVER_DIR !== undefined && env.GOB_SERVER_DIR !== '' ? env.GOB_SERVER_DIR : path.join(os.tmpdir(), `gob-${uid()}`);
+  const base = env.GOB_SERVER_DIR !== undefined && env.GOB_SERVER_DIR !== '' ? path.resolve(env.GOB_SERVER_DIR) : path.join(os.tmpdir(), `gob-${uid()}`);
   const name = createHash('sha256').update(rootReal).digest('hex').slice(0, 16);
   return { dir: base, socket: path.join(base, `${name}.sock`), log: path.join(base, `${name}.log`) };
 }

@@ -150,7 +150,7 @@ export async function runServer(opts: ServerOptions): Promise<void> {
             err: new RemoteStream(f.stderr, (d) => { send({ t: 'err', d }); }),
           };
           const current = job;
-          if (busy) current.err.write('gob: waiting for another command of this workspace to finish\n');
+          if (running !== undefined) current.err.write('gob: waiting for another command of this workspace to finish\n');
           queue = queue.then(async () => {
             if (gone) return;
             busy = true;
@@ -170,6 +170,7 @@ export async function runServer(opts: ServerOptions): Promise<void> {
             } finally {
               process.chdir(opts.root);
             }
+            running = undefined;
             send({ t: 'exit', code });
             socket.end();
             // The client has its answer; the next command waits for this.
@@ -179,7 +180,6 @@ export async function runServer(opts: ServerOptions): Promise<void> {
               });
             }
             busy = false;
-            running = undefined;
             if (!stopping) armIdle();
           });
           return;

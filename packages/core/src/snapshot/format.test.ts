@@ -2,7 +2,7 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadSnapshot, saveSnapshot, snapshotFile, SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type PlanSnapshot } from './format.js';
+import { flushSnapshots, loadSnapshot, saveSnapshot, saveSnapshotLater, snapshotFile, SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type PlanSnapshot } from './format.js';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -56,4 +56,30 @@ describe('snapshots in memory (a process that builds more than once)', () => {
     await fs.rm(file);
     expect(loadSnapshot(root, request)).toBeUndefined();
   });
+
+  it('a snapshot saved later is the answer at once, reaches the disk on flush, and never over another gob\'s', async () => {
+    const root = await fs.mkdtemp(path.join(os.tmpdir(), 'gob-snapfmt-'));
+    dirs.push(root);
+    const request = 'b'.repeat(64);
+    const file = snapshotFile(root, request);
+    const fail = (e: unknown) => {
+      throw e;
+    };
+    const first = snapshot(root, request, 1);
+    saveSnapshotLater(first, fail);
+    expect(loadSnapshot(root, request)).toBe(first);
+    await expect(fs.access(file)).rejects.toThrow(); // not written yet
+    await flushSnapshots();
+    expect((JSON.parse(await fs.readFile(file, 'utf8')) as PlanSnapshot).savedAt).toBe(1);
+
+    // Another gob writes the file while this process holds a newer one of its own: theirs stays.
+    const mine = snapshot(root, request, 2);
+    saveSnapshotLater(mine, fail);
+    await fs.writeFile(`${file}.tmp`, JSON.stringify(snapshot(root, request, 3)));
+    await fs.rename(`${file}.tmp`, file);
+    await flushSnapshots();
+    expect((JSON.parse(await fs.readFile(file, 'utf8')) as PlanSnapshot).savedAt).toBe(3);
+    expect(loadSnapshot(root, request)?.savedAt).toBe(3);
+  });
 });
+

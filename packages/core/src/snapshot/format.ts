@@ -123,26 +123,27 @@ export function requestFingerprint(request: Readonly<Record<string, unknown>>): 
 
 /**
  * The snapshots this process loaded or saved, by file, with the identity of the file they came
- * from or went to. A process that builds more than once (the gob server) reads a snapshot again
- * only when its file changed: another gob wrote it, or it is gone. Snapshots are never mutated
- * (reuse makes new ones), so handing out the same object again is safe.
+ * from or went to (`ABSENT` when there was none). A process that builds more than once (the gob
+ * server) reads a snapshot again only when its file changed: another gob wrote it, or it is
+ * gone. Snapshots are never mutated (reuse makes new ones), so handing out the same object again
+ * is safe.
  */
 const remembered = new Map<string, { readonly id: string; readonly snapshot: PlanSnapshot }>();
 /** The gob server serves one checkout; a few requests (patterns, profiles) are plenty. */
 const REMEMBER = 4;
+const ABSENT = 'absent';
 
-function fileId(file: string): string | undefined {
+function fileId(file: string): string {
   try {
     const st = fs.statSync(file);
     return `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}`;
   } catch {
-    return undefined;
+    return ABSENT;
   }
 }
 
-function remember(file: string, id: string | undefined, snapshot: PlanSnapshot): void {
+function remember(file: string, id: string, snapshot: PlanSnapshot): void {
   remembered.delete(file);
-  if (id === undefined) return;
   remembered.set(file, { id, snapshot });
   for (const old of remembered.keys()) {
     if (remembered.size <= REMEMBER) break;
@@ -153,6 +154,7 @@ function remember(file: string, id: string | undefined, snapshot: PlanSnapshot):
 /** Writes a snapshot atomically and keeps only the newest few of the checkout. */
 export async function saveSnapshot(snapshot: PlanSnapshot): Promise<void> {
   const file = snapshotFile(snapshot.root, snapshot.request);
+  unsaved.delete(file);
   await fsp.mkdir(path.dirname(file), { recursive: true });
   await writeFileAtomic(file, JSON.stringify(snapshot));
   remember(file, fileId(file), snapshot);
@@ -162,6 +164,43 @@ export async function saveSnapshot(snapshot: PlanSnapshot): Promise<void> {
   const aged = await Promise.all(names.map(async (n) => ({ n, t: (await fsp.stat(path.join(dir, n)).catch(() => undefined))?.mtimeMs ?? 0 })));
   aged.sort((x, y) => y.t - x.t);
   for (const { n } of aged.slice(KEEP_SNAPSHOTS)) await fsp.rm(path.join(dir, n), { force: true });
+}
+
+/** Snapshots this process holds newer than their files, by file (see `saveSnapshotLater`). */
+const unsaved = new Map<string, { readonly snapshot: PlanSnapshot; readonly over: string }>();
+let writer: NodeJS.Timeout | undefined;
+/** How long after the last build a long-lived process writes its snapshots. */
+const WRITE_DELAY_MS = 2000;
+
+/**
+ * For a process that outlives its builds (the gob server): the snapshot is this process's
+ * answer for its file at once, and is written to disk once the process has been quiet for
+ * WRITE_DELAY_MS (or at `flushSnapshots`), so that back-to-back builds do not each pay for
+ * writing it. Until then other gob processes find the older file, which is still right for them:
+ * every snapshot is checked before use. If another process replaces the file meanwhile, its
+ * snapshot wins for everyone.
+ */
+export function saveSnapshotLater(snapshot: PlanSnapshot, onError: (e: unknown) => void): void {
+  const file = snapshotFile(snapshot.root, snapshot.request);
+  const over = fileId(file);
+  remember(file, over, snapshot);
+  unsaved.set(file, { snapshot, over });
+  clearTimeout(writer);
+  writer = setTimeout(() => {
+    flushSnapshots().catch(onError);
+  }, WRITE_DELAY_MS);
+  writer.unref();
+}
+
+/** Writes every snapshot `saveSnapshotLater` still holds. */
+export async function flushSnapshots(): Promise<void> {
+  clearTimeout(writer);
+  for (const [file, { snapshot, over }] of [...unsaved]) {
+    unsaved.delete(file);
+    // Another gob wrote the file since: theirs is the newer plan.
+    if (fileId(file) !== over) continue;
+    await saveSnapshot(snapshot);
+  }
 }
 
 /** Reads a snapshot; undefined when there is none, or it is damaged, of another version or for another request. */
