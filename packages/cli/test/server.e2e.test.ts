@@ -1,9 +1,10 @@
 import { execFile, spawn } from 'node:child_process';
+import * as net from 'node:net';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EXAMPLE, GOB_MAIN, buildFinished, gob, interruptOnceBuilding, tempCopy, tempDir, type GobOptions } from './harness.js';
+import { EXAMPLE, GOB_MAIN, REPO_ROOT, buildFinished, gob, interruptOnceBuilding, tempCopy, tempDir, type GobOptions } from './harness.js';
 
 /**
  * The gob server (docs/server.md): `gob build` outside CI goes to a resident gob of the
@@ -269,6 +270,32 @@ describe('gob server', () => {
     expect(buildFinished(run.events).interrupted).toBe(true);
     const next = await s.run(['build', '//...', '--ui=json'], { launcher: true });
     expect(next.code).toBe(0);
+  });
+
+  it('runs nothing but builds, whatever a client sends', async () => {
+    const s = await served();
+    expect((await s.run(['build', '//services/payment', '--ui=json'])).code).toBe(0);
+    const socket = /socket\s+(\S+)/.exec((await s.status()).stdout)?.[1] ?? '';
+    const { id } = JSON.parse(await fs.readFile(path.join(REPO_ROOT, 'packages/core/generated/build-id.json'), 'utf8')) as { id: string };
+    const frames = await new Promise<{ t: string; d?: string; code?: number }[]>((resolve, reject) => {
+      const c = net.connect(socket);
+      let text = '';
+      c.setEncoding('utf8');
+      c.on('connect', () => {
+        const run = { t: 'run', v: 1, id: `${id}|p1|native`, argv: ['server', 'run'], cwd: s.ws, env: {}, stdout: { isTTY: false }, stderr: { isTTY: false } };
+        c.write(`${JSON.stringify(run)}\n`);
+      });
+      c.on('data', (d: string) => (text += d));
+      c.on('error', reject);
+      c.on('close', () => {
+        resolve(text.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as { t: string }));
+      });
+    });
+    expect(frames).toEqual([
+      { t: 'err', d: 'gob: the gob server runs gob build, not gob server\n' },
+      { t: 'exit', code: 2 },
+    ]);
+    expect((await s.run(['build', '//services/payment', '--ui=json'])).code).toBe(0); // and it still serves
   });
 });
 

@@ -143,6 +143,13 @@ export async function runServer(opts: ServerOptions): Promise<void> {
             socket.end();
             return;
           }
+          // Only builds are served (the clients send nothing else): never, say, a server in the server.
+          if (f.argv[0] !== 'build') {
+            send({ t: 'err', d: `gob: the gob server runs gob build, not gob ${f.argv[0] ?? ''}\n` });
+            send({ t: 'exit', code: 2 });
+            socket.end();
+            return;
+          }
           const cancel = new AbortController();
           job = {
             cancel,
@@ -163,7 +170,14 @@ export async function runServer(opts: ServerOptions): Promise<void> {
               // One command at a time, so the process may take on the client's directory:
               // relative paths (--events FILE, GOB_CACHE_DIR=rel) mean what they mean there.
               process.chdir(f.cwd);
-              code = await opts.run(f.argv, { cwd: f.cwd, env: { ...f.env }, stdout: current.out.asOutStream(), stderr: current.err.asOutStream(), interrupts: () => ({ signal: cancel.signal, dispose: () => undefined }), defer: (w) => deferred.push(w) });
+              code = await opts.run(f.argv, {
+                cwd: f.cwd,
+                env: { ...f.env },
+                stdout: current.out.asOutStream(),
+                stderr: current.err.asOutStream(),
+                interrupts: () => ({ signal: cancel.signal, dispose: () => undefined }),
+                defer: (w) => deferred.push(w),
+              });
             } catch (e) {
               current.err.write(`gob: ${e instanceof Error ? e.message : String(e)}\n`);
               code = 70;
