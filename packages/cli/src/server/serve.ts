@@ -98,8 +98,26 @@ export async function runServer(opts: ServerOptions): Promise<void> {
 
   function serve(socket: net.Socket): void {
     socket.setEncoding('utf8');
+    // Frames go out once per turn of the event loop, consecutive output merged: a build's
+    // hundreds of events become a few writes on each side instead of one each.
+    let pending: ServerFrame[] = [];
+    const flush = (): void => {
+      if (pending.length > 0 && !socket.destroyed) socket.write(pending.map(encode).join(''));
+      pending = [];
+    };
     const send = (f: ServerFrame): void => {
-      if (!socket.destroyed) socket.write(encode(f));
+      if (socket.destroyed) return;
+      const last = pending.at(-1);
+      if (last !== undefined && (f.t === 'out' || f.t === 'err') && last.t === f.t) {
+        pending[pending.length - 1] = { t: f.t, d: last.d + f.d };
+        return;
+      }
+      if (pending.length === 0) setImmediate(flush);
+      pending.push(f);
+    };
+    const end = (): void => {
+      flush();
+      socket.end();
     };
     let job: { cancel: AbortController; out: RemoteStream; err: RemoteStream } | undefined;
     let gone = false;
@@ -116,11 +134,11 @@ export async function runServer(opts: ServerOptions): Promise<void> {
       switch (f.t) {
         case 'status':
           send({ t: 'status', status: status() });
-          socket.end();
+          end();
           return;
         case 'stop':
           send({ t: 'stopping' });
-          socket.end();
+          end();
           shutdown('gob server stop');
           return;
         case 'cancel':
@@ -134,20 +152,20 @@ export async function runServer(opts: ServerOptions): Promise<void> {
           const admitted = admit(f.id, opts.id);
           if (admitted !== 'serve') {
             send({ t: 'mismatch', id: opts.id });
-            socket.end();
+            end();
             if (admitted === 'replace') shutdown('a client of another gob build');
             return;
           }
           if (stopping) {
             send({ t: 'mismatch', id: opts.id });
-            socket.end();
+            end();
             return;
           }
           // Only builds are served (the clients send nothing else): never, say, a server in the server.
           if (f.argv[0] !== 'build') {
             send({ t: 'err', d: `gob: the gob server runs gob build, not gob ${f.argv[0] ?? ''}\n` });
             send({ t: 'exit', code: 2 });
-            socket.end();
+            end();
             return;
           }
           const cancel = new AbortController();
@@ -186,7 +204,7 @@ export async function runServer(opts: ServerOptions): Promise<void> {
             }
             running = undefined;
             send({ t: 'exit', code });
-            socket.end();
+            end();
             // The client has its answer; the next command waits for this.
             for (const work of deferred) {
               await work().catch((e: unknown) => {
