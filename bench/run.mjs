@@ -322,6 +322,9 @@ function makeContext(repoInfo) {
   // client (`node dist/main.js`).
   const serverDir = dir('server');
   const launcher = path.join(path.dirname(GOB_MAIN), '..', 'bin', 'gob');
+  if (!fs.existsSync(path.join(path.dirname(GOB_MAIN), 'gob-client'))) {
+    log('warning: this gob has no native client (go was not on PATH at npm run build): the served rows go through Node');
+  }
   const gobCmd = (args, { cwd = repo, cache, gocache, server = false }) => ({
     cmd: server === 'native' ? launcher : process.execPath,
     args: [...(server === 'native' ? [] : [GOB_MAIN]), 'build', ...args, '--ui=json'],

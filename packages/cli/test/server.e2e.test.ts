@@ -258,6 +258,9 @@ describe('gob server', () => {
     const noServer = await s.run(['build', '//services/users', '--ui=json', '--no-server'], { launcher: true, env: nodeLog('no-server') });
     expect(noServer.code).toBe(0);
     expect(await exists('no-server')).toBe(true);
+    const inCi = await s.run(['build', '//services/users', '--ui=json'], { launcher: true, env: { ...nodeLog('ci'), GOB_SERVER: '' } }); // CI=true
+    expect(inCi.code).toBe(0);
+    expect(await exists('ci')).toBe(true);
   });
 
   it('Ctrl-C through the native client stops the served build: exit 130', async () => {
