@@ -53,9 +53,14 @@ export async function runServer(opts: ServerOptions): Promise<void> {
   const ourIno = inode(opts.socket);
   opts.log(`gob server ${process.pid} listening on ${opts.socket} for ${opts.root}`);
 
+  // Resolved once a shutdown has let the running command finish. The connections of `gob server
+  // stop` stay open until the process exits, so that stop returns when the server is gone (its
+  // last plans written), not before.
+  let stopped: () => void = () => undefined;
   const done = new Promise<void>((resolve) => {
-    server.on('close', resolve);
+    stopped = resolve;
   });
+  const stoppers = new Set<net.Socket>();
 
   const shutdown = (why: string): void => {
     if (stopping) return;
@@ -68,7 +73,8 @@ export async function runServer(opts: ServerOptions): Promise<void> {
     if (ourIno !== undefined && inode(opts.socket) === ourIno) fs.rmSync(opts.socket, { force: true });
     // Let the running command finish (its client is waiting for it), then go.
     void queue.then(() => {
-      for (const s of sockets) s.end();
+      for (const s of sockets) if (!stoppers.has(s)) s.end();
+      stopped();
     });
   };
 
@@ -138,7 +144,8 @@ export async function runServer(opts: ServerOptions): Promise<void> {
           return;
         case 'stop':
           send({ t: 'stopping' });
-          end();
+          flush();
+          stoppers.add(socket);
           shutdown('gob server stop');
           return;
         case 'cancel':
@@ -244,7 +251,6 @@ export async function runServer(opts: ServerOptions): Promise<void> {
   }
 
   await done;
-  await queue;
 }
 
 /** Listens on `socket`, replacing a stale socket file; false when a live server already has it. */
