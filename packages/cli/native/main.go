@@ -35,7 +35,6 @@ type streamInfo struct {
 
 type runFrame struct {
 	T      string            `json:"t"`
-	V      int               `json:"v"`
 	ID     string            `json:"id"`
 	Argv   []string          `json:"argv"`
 	Cwd    string            `json:"cwd"`
@@ -78,11 +77,17 @@ func wantsServer(args []string) bool {
 	case "1", "true", "on":
 		return true
 	}
-	ci, set := os.LookupEnv("CI")
-	if !set {
-		ci, set = os.LookupEnv("CONTINUOUS_INTEGRATION")
+	return !inCI()
+}
+
+// inCI is inCi in ../src/ci.ts: CI or CONTINUOUS_INTEGRATION set to anything but 0 or false.
+func inCI() bool {
+	for _, name := range []string{"CI", "CONTINUOUS_INTEGRATION"} {
+		if v, set := os.LookupEnv(name); set && v != "0" && v != "false" {
+			return true
+		}
 	}
-	return !set || ci == "0" || ci == "false"
+	return false
 }
 
 // runInServer runs args in a running server of this gob; ok is false when there is none to use.
@@ -115,7 +120,7 @@ func runInServer(args []string) (code int, ok bool) {
 			env[k] = v
 		}
 	}
-	run := runFrame{T: "run", V: protocolVersion, ID: id, Argv: args, Cwd: cwd, Env: env, Stdout: info(1), Stderr: info(2)}
+	run := runFrame{T: "run", ID: id, Argv: args, Cwd: cwd, Env: env, Stdout: info(1), Stderr: info(2)}
 	line, _ := json.Marshal(run)
 	if _, err := conn.Write(append(line, '\n')); err != nil {
 		return 0, false

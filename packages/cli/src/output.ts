@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatDiagnostic, type Diagnostic, EVENT_SCHEMA_VERSION, type GobEvent, type StampedEvent } from '@gob/core';
 import { combineReporters, GithubReporter, JsonLinesReporter, PlainReporter, type Reporter } from '@gob/ui';
+import { inCi } from './ci.js';
 import type { Io } from './io.js';
 
 /**
@@ -47,14 +48,10 @@ export function chooseUi(mode: UiMode, term: Terminal, sharedTerminal = false): 
   if (term.env['GITHUB_ACTIONS'] === 'true') return 'github';
   if (sharedTerminal) return 'plain';
   if (!term.isTTY) return 'plain';
-  if (isSet(term.env['CI']) || isSet(term.env['CONTINUOUS_INTEGRATION'])) return 'plain';
+  if (inCi(term.env)) return 'plain';
   if (term.env['TERM'] === 'dumb') return 'plain';
   if (term.columns === undefined || term.columns <= 0) return 'plain';
   return 'tui';
-}
-
-function isSet(v: string | undefined): boolean {
-  return v !== undefined && v !== '0' && v !== 'false';
 }
 
 /** Reads a workspace file for diagnostic snippets. */

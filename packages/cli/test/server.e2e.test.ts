@@ -285,7 +285,7 @@ describe('gob server', () => {
       let text = '';
       c.setEncoding('utf8');
       c.on('connect', () => {
-        const run = { t: 'run', v: 1, id: `${id}|p1|native`, argv: ['server', 'run'], cwd: s.ws, env: {}, stdout: { isTTY: false }, stderr: { isTTY: false } };
+        const run = { t: 'run', id: `${id}|p1|native`, argv: ['server', 'run'], cwd: s.ws, env: {}, stdout: { isTTY: false }, stderr: { isTTY: false } };
         c.write(`${JSON.stringify(run)}\n`);
       });
       c.on('data', (d: string) => (text += d));

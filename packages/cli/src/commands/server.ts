@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
@@ -6,7 +5,7 @@ import { findWorkspaceRoot, flushSnapshots } from '@gob/core';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import type { Io } from '../io.js';
 import { serverIdentity } from '../server/identity.js';
-import { ensureServerDir, serverPaths, type ServerPaths } from '../server/paths.js';
+import { ensureServerDir, workspaceServerPaths, type ServerPaths } from '../server/paths.js';
 import { encode, frameReader, type ServerFrame, type ServerStatus } from '../server/protocol.js';
 
 /** How long a gob server waits for the next command before it exits (Bazel's default too). */
@@ -70,7 +69,7 @@ See docs/server.md.`,
         setExit(EXIT_USAGE);
         return;
       }
-      const paths = serverPaths(fs.realpathSync(root), io.env);
+      const paths = workspaceServerPaths(root, io.env);
       const refused = ensureServerDir(paths.dir);
       if (refused !== undefined && flags.socket === undefined) {
         io.stderr.write(`gob: ${refused}\n`);
@@ -103,7 +102,7 @@ async function workspacePaths(io: Io, setExit: (code: number) => void): Promise<
     setExit(EXIT_USAGE);
     return undefined;
   }
-  return serverPaths(fs.realpathSync(root), io.env);
+  return workspaceServerPaths(root, io.env);
 }
 
 /** Sends one request and returns the server's first answer; undefined when nobody answers. */

@@ -3,9 +3,10 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { findWorkspaceRoot } from '@gob/core/root';
+import { inCi } from '../ci.js';
 import { serverIdentity } from './identity.js';
-import { ensureServerDir, serverPaths, type ServerPaths } from './paths.js';
-import { encode, frameReader, PROTOCOL_VERSION, type ClientFrame, type ServerFrame } from './protocol.js';
+import { ensureServerDir, workspaceServerPaths, type ServerPaths } from './paths.js';
+import { encode, frameReader, type ClientFrame, type ServerFrame } from './protocol.js';
 
 /**
  * The client side of the gob server: `gob build` sends itself to the workspace's server
@@ -24,8 +25,7 @@ export function wantsServer(argv: readonly string[], env: NodeJS.ProcessEnv): bo
   const setting = env.GOB_SERVER?.toLowerCase();
   if (setting === '0' || setting === 'false' || setting === 'off') return false;
   if (setting === '1' || setting === 'true' || setting === 'on') return true;
-  const ci = env.CI ?? env.CONTINUOUS_INTEGRATION;
-  return ci === undefined || ci === '0' || ci === 'false';
+  return !inCi(env);
 }
 
 /** Runs `argv` in the workspace's gob server; undefined when there is no server to run it in. */
@@ -34,7 +34,7 @@ export async function runInServer(argv: readonly string[], cwd: string, env: Nod
   if (id === undefined) return undefined;
   const root = await findWorkspaceRoot(cwd);
   if (root === undefined) return undefined; // the in-process build explains
-  const paths = serverPaths(realpath(root), env);
+  const paths = workspaceServerPaths(root, env);
   const refused = ensureServerDir(paths.dir);
   if (refused !== undefined) {
     process.stderr.write(`gob: not using a gob server: ${refused}\n`);
@@ -42,7 +42,6 @@ export async function runInServer(argv: readonly string[], cwd: string, env: Nod
   }
   const run: ClientFrame = {
     t: 'run',
-    v: PROTOCOL_VERSION,
     id,
     argv: [...argv],
     cwd,
@@ -169,7 +168,8 @@ function startServer(paths: ServerPaths, root: string, env: NodeJS.ProcessEnv): 
   return child;
 }
 
-function connect(socket: string): Promise<net.Socket | undefined> {
+/** A connection to the server on `socket`; undefined when nobody accepts. */
+export function connect(socket: string): Promise<net.Socket | undefined> {
   return new Promise((resolve) => {
     const c = net.connect(socket);
     c.once('connect', () => {
@@ -189,14 +189,6 @@ async function waitUntilGone(socket: string): Promise<void> {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
-}
-
-function realpath(p: string): string {
-  try {
-    return fs.realpathSync(p);
-  } catch {
-    return p;
-  }
 }
 
 function definedEnv(env: NodeJS.ProcessEnv): Record<string, string> {

@@ -20,6 +20,17 @@ export function serverPaths(rootReal: string, env: NodeJS.ProcessEnv): ServerPat
   return { dir: base, socket: path.join(base, `${name}.sock`), log: path.join(base, `${name}.log`) };
 }
 
+/** `serverPaths` of the workspace at `root`, by its real path (as every client names it). */
+export function workspaceServerPaths(root: string, env: NodeJS.ProcessEnv): ServerPaths {
+  let real = root;
+  try {
+    real = fs.realpathSync(root);
+  } catch {
+    // A root that vanished: the server is not found, and the build says why.
+  }
+  return serverPaths(real, env);
+}
+
 /**
  * Makes the server directory, and refuses one that anybody but this user could write to (or
  * that is not a directory): undefined then, and gob builds without a server.

@@ -16,8 +16,7 @@ export interface StreamInfo {
 export type ClientFrame =
   | {
       readonly t: 'run';
-      readonly v: typeof PROTOCOL_VERSION;
-      /** The client's gob (`serverIdentity`): a server of another build does not serve it. */
+      /** The client's gob and protocol (`serverIdentity`): a server of another build does not serve it. */
       readonly id: string;
       readonly argv: readonly string[];
       readonly cwd: string;
@@ -46,6 +45,7 @@ export interface ServerStatus {
   readonly root: string;
   readonly startedAt: string;
   readonly commands: number;
+  /** A command is running now. */
   readonly busy: boolean;
   readonly idleExitSeconds: number;
   readonly rssBytes: number;

@@ -33,15 +33,6 @@ export class RemoteStream extends Writable {
     this.emit('resize');
   }
 
-  /** What Ink and the reporters may ask a terminal besides its size. */
-  getColorDepth(): number {
-    return this.isTTY ? 4 : 1;
-  }
-
-  hasColors(): boolean {
-    return this.isTTY;
-  }
-
   asOutStream(): OutStream {
     return this as unknown as OutStream;
   }

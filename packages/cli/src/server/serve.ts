@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import type { Io } from '../io.js';
+import { connect } from './client.js';
 import { admit } from './identity.js';
 import { encode, frameReader, type ClientFrame, type ServerFrame, type ServerStatus } from './protocol.js';
 import { RemoteStream } from './remote-stream.js';
@@ -244,7 +245,7 @@ export async function runServer(opts: ServerOptions): Promise<void> {
       root: opts.root,
       startedAt: startedAt.toISOString(),
       commands,
-      busy,
+      busy: running !== undefined,
       idleExitSeconds: opts.idleSeconds,
       rssBytes: process.memoryUsage.rss(),
     };
@@ -274,25 +275,15 @@ async function listen(server: net.Server, socket: string): Promise<boolean> {
       fs.chmodSync(socket, 0o600);
       return true;
     }
-    if (await answers(socket)) return false;
+    const live = await connect(socket);
+    if (live !== undefined) {
+      live.destroy();
+      return false;
+    }
     // A socket file nobody listens on: what a server that was killed leaves behind.
     fs.rmSync(socket, { force: true });
   }
   return false;
-}
-
-/** Whether something accepts connections on `socket`. */
-export function answers(socket: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const c = net.connect(socket);
-    c.once('connect', () => {
-      c.destroy();
-      resolve(true);
-    });
-    c.once('error', () => {
-      resolve(false);
-    });
-  });
 }
 
 function inode(file: string): number | undefined {
