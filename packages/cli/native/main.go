@@ -51,6 +51,9 @@ type serverFrame struct {
 
 func main() {
 	args := os.Args[1:]
+	if len(args) == 1 && args[0] == "--gob-watch" {
+		os.Exit(runWatch())
+	}
 	if !wantsServer(args) {
 		handOver(args)
 	}

@@ -1,3 +1,4 @@
+import type { ChangeHints } from '@gob/core';
 import { interruptSignal } from './signals.js';
 
 /**
@@ -22,6 +23,8 @@ export interface Io {
    * has its exit code, before the next command). Absent: the command awaits the work itself.
    */
   readonly defer?: ((work: () => Promise<void>) => void) | undefined;
+  /** The gob server's file watcher, for builds (BuildOptions.changeHints). */
+  readonly changeHints?: ChangeHints | undefined;
 }
 
 /** A terminal or a pipe: what reporters write to. The TUI needs `isTTY`, the size and 'resize'. */

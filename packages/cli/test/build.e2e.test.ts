@@ -85,6 +85,11 @@ describe('gob build on examples/monorepo', () => {
     const rebuilt = [...finishedBy(after.events)].filter(([, s]) => s === 'built').map(([l]) => l);
     expect(new Set(rebuilt)).toEqual(users);
     expect(buildFinished(after.events).counts.cached).toBe(binaries.size - users.size);
+    // The importers were known from the plan snapshot: go started on them before the other targets were looked up.
+    const firstStarted = after.events.findIndex((e) => e.type === 'action.started');
+    const firstCached = after.events.findIndex((e) => e.type === 'action.cached');
+    expect(firstStarted).toBeGreaterThanOrEqual(0);
+    expect(firstCached).toBeGreaterThan(firstStarted);
   });
 
   it('restores every binary from the cache after gob-out is deleted', async () => {

@@ -4,6 +4,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { StampedEvent } from '@gob/core';
 import { EXAMPLE, GOB_MAIN, REPO_ROOT, buildFinished, gob, interruptOnceBuilding, tempCopy, tempDir, type GobOptions } from './harness.js';
 
 /**
@@ -108,6 +109,84 @@ describe('gob server', () => {
     expect(buildFinished(after.events).counts).toMatchObject({ built: 0, cached: 7 });
     const reused = after.events.find((e) => e.type === 'log' && e.message === 'plan reused');
     expect(reused?.type === 'log' ? reused.data?.changed : undefined).toEqual([]);
+  });
+
+  it('with its file watcher, a build stats only what changed, and every kind of change gives the keys of a fresh plan', async () => {
+    const s = await served();
+    const keysOf = (events: readonly StampedEvent[]) => new Map(events.flatMap((e) => (e.type === 'action.queued' ? [[e.id, e.key] as const] : [])));
+    const logData = (events: readonly StampedEvent[], message: string) => {
+      const e = events.find((x) => x.type === 'log' && x.message === message);
+      return e?.type === 'log' ? e.data : undefined;
+    };
+    /** A served dry run: was the watcher used, how many stats, which keys. */
+    const servedPlan = async () => {
+      const r = await s.run(['build', '//...', '--dry-run', '--ui=json']);
+      expect(r.code).toBe(0);
+      const hashing = logData(r.events, 'file hashing');
+      return { watched: logData(r.events, 'plan reused')?.watched, again: logData(r.events, 'planning again'), statCalls: Number(hashing?.statCalls), entries: Number(hashing?.entries), keys: keysOf(r.events) };
+    };
+    const freshKeys = async () => keysOf((await s.run(['build', '//...', '--dry-run', '--no-cache', '--no-server', '--ui=json'])).events);
+
+    const file = (rel: string) => path.join(s.ws, rel);
+    // A package directory reached through a symlink (retargeted at the end).
+    await fs.rename(file('libs/platform'), file('libs/.platform-a'));
+    await fs.symlink('.platform-a', file('libs/platform'));
+    await fs.cp(file('libs/.platform-a'), file('libs/.platform-b'), { recursive: true });
+    await servedPlan(); // plans
+    // Files younger than 2 s are compared by content at every build, watcher or not: let the copy's settle.
+    await new Promise((r) => setTimeout(r, 2100));
+    expect((await servedPlan()).watched).toBe(false); // checks every file once, watching
+    const quiet = await servedPlan();
+    expect(quiet.watched).toBe(true);
+    expect(quiet.statCalls).toBeLessThan(quiet.entries / 2);
+
+    const edits: [string, () => Promise<void>][] = [
+      ['an edit in place', () => fs.appendFile(file('libs/money/money.go'), '\nconst watchedEdit = 1\n')],
+      ['a save through a temporary file and a rename', async () => {
+        const text = await fs.readFile(file('services/notify/render.go'), 'utf8');
+        await fs.writeFile(file('services/notify/.render.go.tmp'), `${text}\nconst renamedEdit = 2\n`);
+        await fs.rename(file('services/notify/.render.go.tmp'), file('services/notify/render.go'));
+      }],
+      ['an embedded file', () => fs.appendFile(file('services/payment/templates/receipt.txt'), 'thank you\n')],
+      ['a file written back unchanged', async () => fs.writeFile(file('services/orders/main.go'), await fs.readFile(file('services/orders/main.go')))],
+    ];
+    for (const [what, edit] of edits) {
+      const before = (await servedPlan()).keys;
+      await edit();
+      const after = await servedPlan();
+      expect(after.watched, what).toBe(true);
+      expect(after.keys, what).toEqual(await freshKeys());
+      if (what.includes('unchanged')) expect(after.keys, what).toEqual(before);
+      else expect(after.keys, what).not.toEqual(before);
+      // The fresh plan rewrote the snapshot: the server checks every file of the new one.
+      expect((await servedPlan()).watched, what).toBe(false);
+    }
+
+    // A package directory moved away and back: the watcher cannot vouch for what is under it.
+    await servedPlan();
+    await fs.rename(file('libs/money'), file('libs/money.moved'));
+    await fs.rename(file('libs/money.moved'), file('libs/money'));
+    await fs.appendFile(file('libs/money/format.go'), '\nconst movedEdit = 3\n');
+    const moved = await servedPlan();
+    expect(moved.watched).toBe(false);
+    expect(moved.keys).toEqual(await freshKeys());
+
+    // The symlink retargeted to an edited copy: nothing under it was touched, yet all of it changed.
+    await servedPlan();
+    await fs.appendFile(file('libs/.platform-b/platform.go'), '\nconst retargeted = 5\n');
+    await fs.rm(file('libs/platform'));
+    await fs.symlink('.platform-b', file('libs/platform'));
+    const retargeted = await servedPlan();
+    expect(retargeted.again).toBeUndefined();
+    expect(retargeted.watched).toBe(false);
+    expect(retargeted.keys).toEqual(await freshKeys());
+
+    // A new file in a package: planned again.
+    await servedPlan();
+    await fs.writeFile(file('libs/money/extra.go'), 'package money\n\nconst extra = 4\n');
+    const added = await servedPlan();
+    expect(String(added.again?.reason)).toMatch(/entries of libs\/money changed/);
+    expect(added.keys).toEqual(await freshKeys());
   });
 
   it('builds with the environment of each client, not the one the server started with', async () => {

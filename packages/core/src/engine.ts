@@ -63,6 +63,23 @@ export interface BuildOptions extends EngineOptions {
    * awaits all of that before it returns.
    */
   readonly defer?: ((work: () => Promise<void>) => void) | undefined;
+  /** Says which files may have changed since a snapshot was last checked (the gob server's file watcher). */
+  readonly changeHints?: ChangeHints | undefined;
+}
+
+/**
+ * A file watcher's account of the workspace, so that checking a plan snapshot does not have to
+ * stat every file. It must never leave out a change: when it cannot vouch for every file and
+ * directory the snapshot records (it just started watching, events were lost), it says so.
+ */
+export interface ChangeHints {
+  /**
+   * The workspace paths that may have changed since `snap` was last checked, or undefined:
+   * check every entry (and, when `checked` follows, vouch for it from then on).
+   */
+  changedSince(snap: PlanSnapshot): Promise<ReadonlySet<string> | undefined>;
+  /** `after`, the result of checking `before`, is the workspace as it is now. */
+  checked(before: PlanSnapshot, after: PlanSnapshot): void;
 }
 
 export type BuildOutcome =
@@ -95,7 +112,9 @@ export async function build(opts: BuildOptions): Promise<BuildOutcome> {
   if (request !== undefined && !opts.noCache) {
     const snap = loadSnapshot(request.root, request.fingerprint);
     if (snap !== undefined) {
+      const onlyChanged = await opts.changeHints?.changedSince(snap);
       const reused = await reuseSnapshot(snap, {
+        onlyChanged,
         passthrough: pickPassthrough(opts.env),
         toolIdentity: (kind, what) =>
           kind === 'go'
@@ -103,7 +122,8 @@ export async function build(opts: BuildOptions): Promise<BuildOutcome> {
             : ccIdentity(what, opts.env.PATH ?? ''),
       });
       if (reused.ok) {
-        opts.onEvent({ type: 'log', level: 'debug', message: 'plan reused', data: { changed: reused.changed } });
+        opts.changeHints?.checked(snap, reused.snapshot);
+        opts.onEvent({ type: 'log', level: 'debug', message: 'plan reused', data: { changed: reused.changed, watched: onlyChanged !== undefined } });
         // The same counters a fresh plan reports (tests read them: a no-op build reads no file).
         opts.onEvent({ type: 'log', level: 'debug', message: 'file hashing', data: { ...reused.stats } });
         const snapshot = reused.snapshot;
@@ -116,6 +136,7 @@ export async function build(opts: BuildOptions): Promise<BuildOutcome> {
           plan: reused.plan,
           snapshot,
           dirty: reused.dirty,
+          likelyMisses: reused.touched,
         });
       }
       opts.onEvent({ type: 'log', level: 'debug', message: 'planning again', data: { reason: reused.reason } });
@@ -159,6 +180,8 @@ export interface PlannedRun extends PlanScope {
   readonly dirty: boolean;
   /** Knows gob-out's files; default: one seeded from the snapshot's record of them. */
   readonly hasher?: FileHasher | undefined;
+  /** Actions whose inputs changed since the snapshot: looked up first, built while the rest are (exec/run-build.ts). */
+  readonly likelyMisses?: ReadonlySet<string> | undefined;
 }
 
 /** Runs a plan (from a snapshot or just made), then records what the build left in gob-out. */
@@ -203,6 +226,7 @@ export async function runPlanned(opts: BuildOptions, run: PlannedRun): Promise<B
     signal: opts.signal,
     onEvent: opts.onEvent,
     startedAt: run.startedAt,
+    likelyMisses: run.likelyMisses,
   });
   const housekeeping = async (): Promise<void> => {
     if (snap !== undefined) {

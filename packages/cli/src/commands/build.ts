@@ -94,6 +94,7 @@ async function runBuildCommand(patterns: string[], flags: BuildFlags, io: Io): P
       dryRun: flags.dryRun,
       signal,
       defer: io.defer,
+      changeHints: io.changeHints,
       onEvent: (e) => {
         // Deferred housekeeping may still report after the reporters have closed: not to them.
         if (!closed) reporter.onEvent(stamp(e));

@@ -1,5 +1,6 @@
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { findWorkspaceRoot, flushSnapshots } from '@gob/core';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
@@ -76,16 +77,22 @@ See docs/server.md.`,
         setExit(EXIT_USAGE);
         return;
       }
-      const [{ runServer }, { runCli }] = await Promise.all([import('../server/serve.js'), import('../cli.js')]);
+      const [{ runServer }, { runCli }, { SnapshotWatcher }] = await Promise.all([import('../server/serve.js'), import('../cli.js'), import('../server/watch.js')]);
       process.chdir(root);
+      const log = (line: string): void => {
+        io.stderr.write(`${new Date().toISOString()} ${line}\n`);
+      };
+      const watcher = io.env.GOB_SERVER_WATCH === '0' ? undefined : SnapshotWatcher.create({ helper: fileURLToPath(new URL('../gob-client', import.meta.url)), log });
       await runServer({
         socket: flags.socket ?? paths.socket,
         root,
         id,
         idleSeconds: flags.idleSeconds ?? idleFromEnv(io.env) ?? DEFAULT_IDLE_SECONDS,
         run: runCli,
-        log: (line) => io.stderr.write(`${new Date().toISOString()} ${line}\n`),
+        log,
+        changeHints: watcher,
       });
+      watcher?.close();
       // Plans the last builds made are written once the server is quiet: now, at the latest.
       await flushSnapshots().catch((e: unknown) => io.stderr.write(`could not save a plan snapshot: ${String(e)}\n`));
       setExit(EXIT_OK);

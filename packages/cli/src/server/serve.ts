@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as net from 'node:net';
+import type { ChangeHints } from '@gob/core';
 import type { Io } from '../io.js';
 import { connect } from './client.js';
 import { admit } from './identity.js';
@@ -27,6 +28,8 @@ export interface ServerOptions {
   readonly run: (argv: readonly string[], io: Io) => Promise<number>;
   /** The server's own log (stderr). */
   readonly log: (line: string) => void;
+  /** The file watcher that spares builds the stat of every file (server/watch.ts). */
+  readonly changeHints?: ChangeHints | undefined;
 }
 
 export async function runServer(opts: ServerOptions): Promise<void> {
@@ -203,6 +206,7 @@ export async function runServer(opts: ServerOptions): Promise<void> {
                 stderr: current.err.asOutStream(),
                 interrupts: () => ({ signal: cancel.signal, dispose: () => undefined }),
                 defer: (w) => deferred.push(w),
+                changeHints: opts.changeHints,
               });
             } catch (e) {
               current.err.write(`gob: ${e instanceof Error ? e.message : String(e)}\n`);

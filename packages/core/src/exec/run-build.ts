@@ -33,6 +33,11 @@ export interface RunBuildOptions {
   readonly now?: (() => number) | undefined;
   /** When the build began (planning included); build.finished's duration counts from here. */
   readonly startedAt?: number | undefined;
+  /**
+   * Ids of the actions likely to miss (their inputs changed since the last build). They are
+   * looked up first, and their misses start building while the other actions are looked up.
+   */
+  readonly likelyMisses?: ReadonlySet<string> | undefined;
 }
 
 export interface RunBuildResult {
@@ -54,6 +59,9 @@ type Outcome = 'ok' | 'failed' | 'skipped';
  * Runs a planned build in two phases:
  *
  * 1. Every action is looked up in the cache (concurrently); a hit is restored into gob-out.
+ *    The `likelyMisses` go first, and phase 2 starts on their misses at once; the rest are
+ *    looked up while that go process runs (an edit to one service builds it without waiting
+ *    for the lookups of all the others). Misses among the rest join the next wave.
  * 2. The misses are built, one go process at a time: compatible actions share one
  *    `go build -o DIR pkg…` (exec/batches.ts), which compiles what they share once and runs its
  *    compile and link steps `jobs` at a time (`-p`) — one go process keeps every core busy, and
@@ -122,34 +130,57 @@ export async function runBuild(opts: RunBuildOptions): Promise<RunBuildResult> {
   const misses = new Set<PlannedAction>();
   const answers: ((() => void) | null | undefined)[] = opts.plan.actions.map(() => undefined);
   let emitted = 0;
-  await mapLimit(opts.plan.actions, LOOKUP_CONCURRENCY, async (a, i) => {
-    if (opts.signal?.aborted === true) {
-      answers[i] = () => {
-        skip(a, 'interrupted');
-      };
-    } else {
-      const hit = await lookupAndRestore(a);
-      if (hit !== undefined) {
-        answers[i] = hit;
-      } else if (opts.dryRun) {
+  const lookUp = (which: readonly number[]): Promise<void> =>
+    mapLimit(which, LOOKUP_CONCURRENCY, async (i) => {
+      const a = opts.plan.actions[i] as PlannedAction;
+      if (opts.signal?.aborted === true) {
         answers[i] = () => {
-          finish({ ...refOf(a), status: 'would-build', durationMs: 0, outputs: [] });
+          skip(a, 'interrupted');
         };
       } else {
-        misses.add(a);
-        answers[i] = null;
+        const hit = await lookupAndRestore(a);
+        if (hit !== undefined) {
+          answers[i] = hit;
+        } else if (opts.dryRun) {
+          answers[i] = () => {
+            finish({ ...refOf(a), status: 'would-build', durationMs: 0, outputs: [] });
+          };
+        } else {
+          misses.add(a);
+          answers[i] = null;
+        }
       }
+      for (let next = answers[emitted]; next !== undefined; next = answers[emitted]) {
+        next?.();
+        emitted++;
+      }
+    }).then(() => undefined);
+  const first: number[] = [];
+  const rest: number[] = [];
+  for (const [i, a] of opts.plan.actions.entries()) (opts.likelyMisses?.has(a.id) === true ? first : rest).push(i);
+  await lookUp(first);
+  // The rest are looked up once the first go process runs (or when there is nothing to build yet).
+  let restLookups: Promise<void> | undefined;
+  const lookUpRest = (): Promise<void> => {
+    if (restLookups === undefined) {
+      restLookups = lookUp(rest);
+      // A failed lookup surfaces where this is awaited, not as an unhandled rejection meanwhile.
+      restLookups.catch(() => undefined);
     }
-    for (let next = answers[emitted]; next !== undefined; next = answers[emitted]) {
-      next?.();
-      emitted++;
-    }
-  });
+    return restLookups;
+  };
+  let restTaken = rest.length === 0;
 
   // Phase 2: builds, in waves of actions whose dependencies are done.
   const inPlan = new Set(opts.plan.actions.map((a) => a.id));
-  let pending = opts.plan.actions.filter((a) => misses.has(a));
-  while (pending.length > 0) {
+  const taken = new Set<PlannedAction>();
+  const take = (): PlannedAction[] => {
+    const next = opts.plan.actions.filter((a) => misses.has(a) && !taken.has(a));
+    for (const a of next) taken.add(a);
+    return next;
+  };
+  let pending = take();
+  for (;;) {
     const ready: PlannedAction[] = [];
     const waiting: PlannedAction[] = [];
     for (const a of pending) {
@@ -158,7 +189,13 @@ export async function runBuild(opts: RunBuildOptions): Promise<RunBuildResult> {
       else if (deps.every((o) => o === 'ok')) ready.push(a);
       else waiting.push(a);
     }
-    if (ready.length === 0) break; // only a dependency cycle gets here; the planner rejects those
+    if (ready.length === 0) {
+      if (restTaken) break; // only a dependency cycle gets here; the planner rejects those
+      await lookUpRest();
+      restTaken = true;
+      pending = [...waiting, ...take()];
+      continue;
+    }
     for (const batch of groupIntoBatches(ready, { batching: opts.batching !== false })) {
       if (stopped || opts.signal?.aborted === true) {
         for (const a of batch.actions) skip(a, stopReason());
@@ -284,7 +321,7 @@ export async function runBuild(opts: RunBuildOptions): Promise<RunBuildResult> {
         // A package none of them names (an external module, the standard library): everyone's.
         if (to.length === 0) unattributed += m.text;
       });
-      const res = await spawn({
+      const running = spawn({
         command: first.go.bin,
         args,
         cwd: first.go.cwd,
@@ -300,6 +337,8 @@ export async function runBuild(opts: RunBuildOptions): Promise<RunBuildResult> {
           unattributed += text;
         },
       });
+      void lookUpRest();
+      const res = await running;
       reader.end();
       const durationMs = now() - t0;
       if (res.aborted) {

@@ -33,6 +33,12 @@ export interface ReuseContext {
   readonly passthrough: Readonly<Record<string, string>>;
   readonly now?: (() => number) | undefined;
   readonly racyWindowMs?: number | undefined;
+  /**
+   * The workspace paths that may have changed since the snapshot was last checked (a file
+   * watcher's report): only those files and directories, and the racy ones, are looked at.
+   * Undefined: every one is.
+   */
+  readonly onlyChanged?: ReadonlySet<string> | undefined;
 }
 
 /** What checking a snapshot cost, in the terms of `FileHasherStats`. */
@@ -52,6 +58,8 @@ export type Reuse =
       readonly plan: BuildPlan;
       readonly snapshot: PlanSnapshot;
       readonly changed: readonly string[];
+      /** Ids of the actions whose keys were recomputed (an input of theirs changed content). */
+      readonly touched: ReadonlySet<string>;
       readonly dirty: boolean;
       readonly stats: ReuseStats;
     }
@@ -68,6 +76,7 @@ export async function reuseSnapshot(snap: PlanSnapshot, ctx: ReuseContext): Prom
   const window = ctx.racyWindowMs ?? DEFAULT_RACY_WINDOW_MS;
   const root = snap.root;
   const stale = (reason: string): Reuse => ({ ok: false, reason });
+  const only = ctx.onlyChanged;
 
   for (const [kind, what, id] of snap.tools) {
     if ((await ctx.toolIdentity(kind, what)) !== id) return stale(`the ${kind === 'go' ? 'go toolchain' : `C compiler ${what}`} changed`);
@@ -84,6 +93,10 @@ export async function reuseSnapshot(snap: PlanSnapshot, ctx: ReuseContext): Prom
   let cacheHits = 0;
   const dirs: DirEntry[] = [];
   for (const d of snap.dirs) {
+    if (only !== undefined && d[6] === 0 && !only.has(d[0])) {
+      dirs.push(d);
+      continue;
+    }
     const abs = absPath(root, d[0]);
     const observedAt = now();
     const st = statIfExists(abs);
@@ -106,6 +119,10 @@ export async function reuseSnapshot(snap: PlanSnapshot, ctx: ReuseContext): Prom
   const all = snap.files;
   for (let i = 0; i < all.length; i++) {
     const f = all[i] as FileEntry;
+    if (only !== undefined && (f[F_FLAGS] & RACY) === 0 && !only.has(f[F_PATH])) {
+      files.push(f);
+      continue;
+    }
     const abs = absPath(root, f[F_PATH]);
     const observedAt = now();
     const st = statIfExists(abs);
@@ -149,9 +166,10 @@ export async function reuseSnapshot(snap: PlanSnapshot, ctx: ReuseContext): Prom
   }
   // Answers the current digest of every package: recomputed for the changed ones, recorded for the rest.
   const pd = new PackageDigests(snap, digests, changedPackages);
-  let updated: PlanSnapshot = { ...snap, files, dirs };
+  // Nothing moved: the same snapshot object (the gob server's watcher knows it by identity).
+  let updated: PlanSnapshot = dirty ? { ...snap, files, dirs } : snap;
+  const touched = new Set<string>();
   if (changedIdx.size > 0) {
-    const touched = new Set<string>();
     for (const a of snap.actions) {
       if (a.extra.some((i) => changedIdx.has(i)) || a.pkgs.some((p) => changedPackages.has(p))) touched.add(a.id);
     }
@@ -163,7 +181,7 @@ export async function reuseSnapshot(snap: PlanSnapshot, ctx: ReuseContext): Prom
     };
   }
   const stats: ReuseStats = { entries: snap.files.length + snap.dirs.length + snap.missing.length + snap.types.length, statCalls, fileReads, cacheHits };
-  return { ok: true, plan: planOf(updated, pd, digests, ctx.passthrough), snapshot: updated, changed, dirty, stats };
+  return { ok: true, plan: planOf(updated, pd, digests, ctx.passthrough), snapshot: updated, changed, touched, dirty, stats };
 }
 
 /** The same snapshot with what the build left in gob-out. */
