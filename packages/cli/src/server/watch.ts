@@ -28,6 +28,8 @@ export interface WatcherOptions {
 const SYNC_TIMEOUT_MS = 5000;
 /** Snapshots (distinct requests) vouched for at once. */
 const MAX_TRUSTED = 16;
+/** Changed paths kept for one snapshot; beyond them, its next build checks every file. */
+const MAX_CHANGED = 20_000;
 
 interface Trusted {
   readonly root: string;
@@ -158,6 +160,11 @@ export class SnapshotWatcher implements ChangeHints {
           t.changed.add(abs);
           // Its directory's listing, when a name came or went.
           t.changed.add(dir);
+          // A checkout of another branch: checking every file is cheaper than keeping the list.
+          if (t.changed.size > MAX_CHANGED) {
+            this.#forget();
+            return;
+          }
         }
         return;
       }
