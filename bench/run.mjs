@@ -375,9 +375,16 @@ function makeContext(repoInfo) {
   // The warm state shared by B1, B3, B4 and B5: a gob cache, gob's GOCACHE, the baseline's GOCACHE
   // and the baseline's output directory.
   const warm = { gobCache: dir('warm-gob-cache'), gobGocache: dir('warm-gob-gocache'), baseGocache: dir('warm-base-gocache'), baseOut: dir('warm-base-bin') };
+  // The sides that run gob in its own process work in a copy of the repository (sharing the warm
+  // caches): a build in its own process rewrites the plan snapshot, and the served sides would
+  // then find a plan their server's file watcher cannot vouch for — as a developer who switched
+  // between the two would, but not what either measures.
+  const processRepo = dir('process-repo');
   let warmed = false;
   const ensureWarm = async () => {
     if (warmed) return;
+    rmrf(processRepo);
+    fs.cpSync(repo, processRepo, { recursive: true, filter: (src) => path.basename(src) !== 'gob-out' });
     log('  warming the shared caches (untimed) …');
     const r = await must(gobCmd(['//...'], { cache: warm.gobCache, gocache: warm.gobGocache }), 'warming gob');
     expectGob(r, {});
@@ -385,7 +392,7 @@ function makeContext(repoInfo) {
     warmed = true;
   };
   const resetWarm = () => {
-    for (const d of Object.values(warm)) rmrf(d);
+    for (const d of [...Object.values(warm), processRepo]) rmrf(d);
     rmrf(path.join(repo, 'gob-out'));
     warmed = false;
   };
@@ -403,7 +410,7 @@ function makeContext(repoInfo) {
       sides: [
         { name: 'gob', cmd: () => gobCmd(['//...'], { cache: warm.gobCache, gocache: warm.gobGocache, server: 'native' }), check: (r) => expectGob(r, { built: 0, cached: n, failed: 0 }) },
         { name: 'gob_node', cmd: () => gobCmd(['//...'], { cache: warm.gobCache, gocache: warm.gobGocache, server: 'node' }), check: (r) => expectGob(r, { built: 0, cached: n, failed: 0 }) },
-        { name: 'gob_process', cmd: () => gobCmd(['//...'], { cache: warm.gobCache, gocache: warm.gobGocache }), check: (r) => expectGob(r, { built: 0, cached: n, failed: 0 }) },
+        { name: 'gob_process', cmd: () => gobCmd(['//...'], { cwd: processRepo, cache: warm.gobCache, gocache: warm.gobGocache }), check: (r) => expectGob(r, { built: 0, cached: n, failed: 0 }) },
         { name: 'baseline', cmd: () => goBuildAll({ gocache: warm.baseGocache, out: warm.baseOut }), check: expectOk('go build') },
       ],
       teardown: stopServer,
@@ -524,8 +531,8 @@ function makeContext(repoInfo) {
         },
         {
           name: 'gob_process',
-          prepare: () => editSalt(repo, work, leaf.file),
-          cmd: () => gobCmd(['//...'], { cache: warm.gobCache, gocache: warm.gobGocache }),
+          prepare: () => editSalt(processRepo, work, leaf.file),
+          cmd: () => gobCmd(['//...'], { cwd: processRepo, cache: warm.gobCache, gocache: warm.gobGocache }),
           check: (r) => expectGob(r, { built: 1, cached: n - 1, failed: 0 }),
         },
         {
@@ -548,8 +555,8 @@ function makeContext(repoInfo) {
         },
         {
           name: 'gob_target_process',
-          prepare: () => editSalt(repo, work, leaf.file),
-          cmd: () => gobCmd([leafSvc.label], { cache: warm.gobCache, gocache: warm.gobGocache }),
+          prepare: () => editSalt(processRepo, work, leaf.file),
+          cmd: () => gobCmd([leafSvc.label], { cwd: processRepo, cache: warm.gobCache, gocache: warm.gobGocache }),
           check: (r) => expectGob(r, { built: 1, cached: 0, failed: 0 }),
         },
       ],
