@@ -181,6 +181,15 @@ describe('gob server', () => {
     expect(retargeted.watched).toBe(false);
     expect(retargeted.keys).toEqual(await freshKeys());
 
+    // A broken BUILD.yaml makes the plan stale, and it stays so at the next build, with no event in between.
+    await servedPlan();
+    const buildYaml = file('services/notify/BUILD.yaml');
+    const good = await fs.readFile(buildYaml, 'utf8');
+    await fs.appendFile(buildYaml, '\n  bogus: [\n');
+    for (let i = 0; i < 2; i++) expect((await s.run(['build', '//...', '--dry-run', '--ui=json'])).code).toBe(2);
+    await fs.writeFile(buildYaml, good);
+    expect((await servedPlan()).keys).toEqual(await freshKeys());
+
     // A new file in a package: planned again.
     await servedPlan();
     await fs.writeFile(file('libs/money/extra.go'), 'package money\n\nconst extra = 4\n');

@@ -33,7 +33,7 @@ const MAX_CHANGED = 20_000;
 
 interface Trusted {
   readonly root: string;
-  /** The files of the snapshot last checked; undefined while its first full check runs. */
+  /** The files of the snapshot last checked; undefined while a check runs (or after one failed). */
   files: PlanSnapshot['files'] | undefined;
   /** Absolute paths with events since the last answer. */
   changed: Set<string>;
@@ -72,6 +72,9 @@ export class SnapshotWatcher implements ChangeHints {
       if (this.#trusted.get(snap.request) !== t) return undefined;
       const changed = t.changed;
       t.changed = new Set();
+      // Vouched for again only once this check succeeds (`checked`): a check that finds the plan
+      // stale has used up these changes, and the next build must not take the old plan for good.
+      t.files = undefined;
       const prefix = snap.root.endsWith('/') ? snap.root : `${snap.root}/`;
       const rel = new Set<string>();
       for (const abs of changed) {
@@ -102,7 +105,7 @@ export class SnapshotWatcher implements ChangeHints {
   checked(before: PlanSnapshot, after: PlanSnapshot): void {
     const t = this.#trusted.get(before.request);
     if (t === undefined || after.request !== before.request || after.root !== t.root) return;
-    if (t.files === undefined || t.files === before.files) t.files = after.files;
+    t.files = after.files;
   }
 
   /** Stops the helper. */
