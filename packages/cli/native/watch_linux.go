@@ -114,7 +114,12 @@ func (w *watcher) command(line string) {
 		w.cookies[name] = n
 		w.mu.Unlock()
 		if err := os.WriteFile(filepath.Join(w.dir, name), nil, 0o600); err != nil {
+			// No marker, no ordering: say so, and answer anyway.
+			w.mu.Lock()
+			delete(w.cookies, name)
+			w.mu.Unlock()
 			w.emit("o")
+			w.emit("s " + strconv.Itoa(n))
 		}
 	}
 }

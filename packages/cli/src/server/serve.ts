@@ -11,9 +11,10 @@ import { RemoteStream } from './remote-stream.js';
  * The gob server: a gob process that stays up for one workspace and runs the `gob build`s its
  * clients send it (server/client.ts). What it saves is what every fresh gob process pays before
  * doing any work: starting node, loading gob's modules, reading and parsing the plan snapshot
- * (kept in memory while its file is unchanged). It checks what the plan depends on exactly as a
- * gob process does — every build stats the workspace again — so a served build is never staler
- * than one run in the client; it only starts sooner.
+ * (kept in memory while its file is unchanged). It checks what the plan depends on as a gob
+ * process does, except that with a file watcher (`changeHints`, server/watch.ts) it stats only
+ * what changed, and only while the watcher can vouch for every change — so a served build is
+ * never staler than one run in the client; it only starts sooner.
  *
  * Commands run one at a time (a second client waits, and is told so). The server stops after
  * `idleSeconds` without a command, on `gob server stop`, when a client of another gob build
