@@ -173,13 +173,8 @@ export async function runBuild(opts: RunBuildOptions): Promise<RunBuildResult> {
 
   // Phase 2: builds, in waves of actions whose dependencies are done.
   const inPlan = new Set(opts.plan.actions.map((a) => a.id));
-  const taken = new Set<PlannedAction>();
-  const take = (): PlannedAction[] => {
-    const next = opts.plan.actions.filter((a) => misses.has(a) && !taken.has(a));
-    for (const a of next) taken.add(a);
-    return next;
-  };
-  let pending = take();
+  const missesOf = (which: readonly number[]): PlannedAction[] => which.map((i) => opts.plan.actions[i] as PlannedAction).filter((a) => misses.has(a));
+  let pending = missesOf(first);
   for (;;) {
     const ready: PlannedAction[] = [];
     const waiting: PlannedAction[] = [];
@@ -193,7 +188,7 @@ export async function runBuild(opts: RunBuildOptions): Promise<RunBuildResult> {
       if (restTaken) break; // only a dependency cycle gets here; the planner rejects those
       await lookUpRest();
       restTaken = true;
-      pending = [...waiting, ...take()];
+      pending = [...waiting, ...missesOf(rest)];
       continue;
     }
     for (const batch of groupIntoBatches(ready, { batching: opts.batching !== false })) {
