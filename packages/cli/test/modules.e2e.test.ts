@@ -3,7 +3,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EXAMPLE, GOB_MAIN, buildFinished, parseEvents, tempCopy, tempDir } from './harness.js';
+import { EXAMPLE, GOB_MAIN, REPO_ROOT, buildFinished, parseEvents, tempCopy, tempDir } from './harness.js';
 
 const HOOK = fileURLToPath(new URL('./fixtures/record-modules.mjs', import.meta.url));
 const dirs: string[] = [];
@@ -11,7 +11,24 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) await fs.rm(d, { recursive: true, force: true });
 });
 
-/** Runs gob recording every module it loads. */
+/**
+ * The modules behind the files a process loaded: gob runs bundled (packages/cli/scripts/bundle.mjs),
+ * so each bundle file it loaded stands for the modules that went into it. Each appears once.
+ */
+async function sourceModules(urls: readonly string[]): Promise<string[]> {
+  const dist = path.join(REPO_ROOT, 'packages/cli/dist');
+  const bundled = JSON.parse(await fs.readFile(path.join(dist, 'bundle-modules.json'), 'utf8')) as Record<string, string[]>;
+  const out = new Set<string>();
+  for (const url of urls) {
+    const file = url.startsWith('file:') ? fileURLToPath(url) : url;
+    const inputs = path.dirname(file) === dist ? bundled[path.basename(file)] : undefined;
+    if (inputs === undefined) out.add(file);
+    else for (const m of inputs) out.add(path.join(REPO_ROOT, m));
+  }
+  return [...out];
+}
+
+/** Runs gob recording every module it loads (see sourceModules). */
 function gobWithModules(args: string[], cwd: string, cache: string, log: string, env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; modules: string[] }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', HOOK, GOB_MAIN, ...args], {
@@ -23,9 +40,11 @@ function gobWithModules(args: string[], cwd: string, cache: string, log: string,
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
     child.on('error', reject);
     child.on('close', (code) => {
-      fs.readFile(log, 'utf8').then((text) => {
-        resolve({ code, stdout, modules: text.split('\n').filter((l) => l !== '') });
-      }, reject);
+      fs.readFile(log, 'utf8')
+        .then((text) => sourceModules(text.split('\n').filter((l) => l !== '')))
+        .then((modules) => {
+          resolve({ code, stdout, modules });
+        }, reject);
     });
   });
 }
