@@ -1,7 +1,9 @@
 /**
  * gob's entry point. `gob build` goes to the workspace's gob server when one may be used
  * (server/client.ts: that path loads next to nothing), everything else — and a build no server
- * can take — runs in this process (cli.ts).
+ * can take — runs in this process (cli.ts). The build bundles this module and what it imports
+ * into dist/main.js (scripts/bundle.mjs); the dynamic imports stay separate chunks, loaded only
+ * on their path.
  */
 import { runInServer, wantsServer } from './server/client.js';
 
