@@ -22,7 +22,10 @@ import { generate, GENERATOR_VERSION, overridesFrom, parseFlags, readStamp, repo
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(BENCH_DIR, '..');
-let GOB_MAIN = path.join(ROOT, 'packages/cli/dist/main.js');
+// The unbundled build (tsc's output, which the bundle dist/main.js is made of): the profile then
+// names gob's modules instead of bundle chunks. Module loading costs more this way than in the
+// bundle that users run.
+let GOB_MAIN = path.join(ROOT, 'packages/cli/dist/entry.js');
 
 /** Functions whose inclusive time and first/last sample are shown as phases. */
 const PHASES = [
@@ -237,7 +240,11 @@ function main() {
     process.stdout.write(`${print(analyze(prof, trace))}\n`);
     return;
   }
-  if (flags.has('gob-snapshot')) GOB_MAIN = path.join(BENCH_DIR, 'out', 'gob-snapshot', flags.get('gob-snapshot'), 'packages/cli/dist/main.js');
+  if (flags.has('gob-snapshot')) {
+    const dist = path.join(BENCH_DIR, 'out', 'gob-snapshot', flags.get('gob-snapshot'), 'packages/cli/dist');
+    // A gob from before the bundle has no entry.js: its main.js is tsc's.
+    GOB_MAIN = fs.existsSync(path.join(dist, 'entry.js')) ? path.join(dist, 'entry.js') : path.join(dist, 'main.js');
+  }
   const preset = flags.get('preset') ?? 'M';
   const seed = Number(flags.get('seed') ?? '1');
   const interval = flags.get('interval-us') ?? '200';
