@@ -3,7 +3,7 @@
 // gob's time goes: self time by function, time by gob source file, time by top-level phase, and
 // the time spent waiting for go processes (recorded by bench/spawn-trace.mjs).
 //
-//   npm run build && node bench/profile.mjs --preset M [--seed N] [--interval-us 200] [--args "//... --dry-run"]
+//   npm run build && node bench/profile.mjs --preset M [--seed N] [--interval-us 200] [--args "//... --dry-run"] [--cold]
 //                                           [--gob-snapshot HASH]   (a frozen gob made by bench/run.mjs)
 //   node bench/profile.mjs --analyze FILE.cpuprofile [--trace FILE.json]
 //
@@ -270,6 +270,11 @@ function main() {
     process.stderr.write(`${i === 0 ? 'bringing the repo up to date' : 'second build for a warm stat cache'} (untimed) …\n`);
     const r = spawnSync(process.execPath, [GOB_MAIN, 'build', ...gobArgs, '--ui=plain'], { cwd: repo, env, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`gob build failed:\n${r.stderr}\n${r.stdout.slice(-3000)}`);
+  }
+  if (flags.has('cold')) {
+    // B6-cold's state: no stat cache and no plan snapshot, so gob reads, hashes and plans everything.
+    fs.rmSync(path.join(env.GOB_CACHE_DIR, 'stat'), { recursive: true, force: true });
+    fs.rmSync(path.join(repo, 'gob-out', '.gob'), { recursive: true, force: true });
   }
   const profDir = path.join(base, 'prof');
   fs.mkdirSync(profDir, { recursive: true });

@@ -77,11 +77,10 @@ export class LogReporter implements Reporter {
       case 'build.started':
         log.info({ workspace: e.workspace, patterns: e.patterns, targets: e.targets.length, profile: e.profile, platforms: e.platforms, jobs: e.jobs, dryRun: e.dryRun, actions: e.actions }, 'build started');
         return;
+      // One record per action that is not built: its outcome, with the key (a queued or cached
+      // record would only repeat it, and on a large no-op build they would be most of the log).
       case 'action.queued':
-        log.debug({ action: e.id, key: e.key }, 'action planned');
-        return;
       case 'action.cached':
-        log.info({ action: e.id, key: e.key, source: e.source }, 'cache hit');
         return;
       case 'action.started':
         log.info({ action: e.id, key: e.key }, 'cache miss: running go');
@@ -91,6 +90,10 @@ export class LogReporter implements Reporter {
         log.debug({ action: e.id, stream: e.stream, text: e.text }, 'go output');
         return;
       case 'action.finished': {
+        if (e.status === 'cached') {
+          log.info({ action: e.id, key: e.key, source: e.source, durationMs: e.durationMs, outputs: e.outputs }, 'cache hit');
+          return;
+        }
         const data = { action: e.id, key: e.key, status: e.status, durationMs: e.durationMs, outputs: e.outputs, exitCode: e.exitCode, error: e.error };
         if (e.status === 'failed') log.error(data, 'action failed');
         else log.info(data, `action ${e.status}`);

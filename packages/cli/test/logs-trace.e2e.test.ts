@@ -54,6 +54,8 @@ describe('build logs', () => {
     const hit = second.find((r) => r.msg === 'cache hit');
     expect(hit?.key).toBeDefined();
     expect(hit?.key).toBe(miss?.key);
+    // One record per cached action: its outcome, not also its planning and its lookup.
+    expect(second.filter((r) => r.action === hit?.action).map((r) => r.msg)).toEqual(['cache hit']);
   });
 
   it('--log-level prints the log to stderr too', async () => {

@@ -246,6 +246,7 @@ export async function runPlanned(opts: BuildOptions, run: PlannedRun): Promise<B
         else await saveSnapshot(next).catch(lost);
       }
     }
+    await cache.settle();
     if (!opts.dryRun && result.finished.counts.built > 0) {
       // Evicting means scanning the whole cache: only worth it when it has a bound to keep.
       if (run.maxSizeBytes !== undefined) await cache.trim();

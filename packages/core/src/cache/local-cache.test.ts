@@ -218,6 +218,20 @@ describe('LocalCache damage', () => {
     expect((await cache.getBlob(ref.digest))?.toString()).toBe('good bytes');
   });
 
+  it('replaces an existing file, and once settled leaves no other name beside it', async () => {
+    const cache = open();
+    const ref = await cache.putBlob(Buffer.from('new binary'));
+    const dest = path.join(scratch, 'out', 'payment');
+    await fs.mkdir(path.dirname(dest));
+    await fs.writeFile(dest, 'previous build');
+    const before = await fs.stat(dest);
+    expect(await cache.materializeBlob(ref.digest, dest, { executable: true })).toBe(true);
+    expect(await fs.readFile(dest, 'utf8')).toBe('new binary');
+    expect((await fs.stat(dest)).ino).not.toBe(before.ino);
+    await cache.settle();
+    expect(await fs.readdir(path.dirname(dest))).toEqual(['payment']);
+  });
+
   it('refuses to materialize a damaged blob and leaves the destination alone', async () => {
     const cache = open();
     const ref = await cache.putBlob(Buffer.from('good binary'));

@@ -108,6 +108,8 @@ export class LocalCache implements ActionCacheStore {
   readonly #beforeCommit: LocalCacheOptions['beforeCommit'];
   /** Entries this process already touched, so each gets at most one utimes per process. */
   readonly #touched = new Set<string>();
+  /** Replaced gob-out files still being unlinked (see `materializeBlob`). */
+  readonly #unlinking = new Set<Promise<void>>();
   #tempCounter = 0;
 
   constructor(options: LocalCacheOptions) {
@@ -241,12 +243,40 @@ export class LocalCache implements ActionCacheStore {
         return false;
       }
       await fsp.chmod(temp, options.executable ? 0o755 : 0o644);
+      // Renaming over a large file frees its blocks inside the rename (~3 ms for a 5 MB binary
+      // on ext4). With a second link to it the rename only drops a name, and the file is
+      // unlinked afterwards, outside the build's path (`settle`). `destAbs` is replaced
+      // atomically either way.
+      const held = `${temp}.old`;
+      const holding = await fsp.link(destAbs, held).then(
+        () => true,
+        () => false,
+      );
       await fsp.rename(temp, destAbs);
+      if (holding) this.#unlinkLater(held);
     } finally {
       await fsp.rm(temp, { force: true });
     }
     await this.#touch(src, mtimeMs);
     return true;
+  }
+
+  /** Waits until the files `materializeBlob` replaced are unlinked. Never rejects. */
+  async settle(): Promise<void> {
+    while (this.#unlinking.size > 0) await Promise.all([...this.#unlinking]);
+  }
+
+  #unlinkLater(file: string): void {
+    const p: Promise<void> = fsp.rm(file, { force: true }).then(
+      () => {
+        this.#unlinking.delete(p);
+      },
+      () => {
+        // A name left behind in gob-out; the next `gob clean` takes it.
+        this.#unlinking.delete(p);
+      },
+    );
+    this.#unlinking.add(p);
   }
 
   // --- maintenance ----------------------------------------------------------------------------

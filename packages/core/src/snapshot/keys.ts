@@ -5,7 +5,7 @@
 import type { BuildPlan, PlannedAction } from '../actions/plan.js';
 import { actionKey, defined, packageManifest, type KeyManifest, type PackageManifest } from '../actions/key.js';
 import type { ActionKey, Sha256, WorkspacePath } from '../types.js';
-import { F_PATH, type FileEntry, type PackageEntry, type PlanSnapshot, type SnapAction } from './format.js';
+import { F_DIGEST, F_PATH, type FileEntry, type PackageEntry, type PlanSnapshot, type SnapAction } from './format.js';
 
 export function packageManifestOf(files: readonly FileEntry[], e: PackageEntry, digestOf: (i: number) => Sha256): PackageManifest {
   const list: Record<WorkspacePath, Sha256> = {};
@@ -16,13 +16,14 @@ export function packageManifestOf(files: readonly FileEntry[], e: PackageEntry, 
 /** Package manifests of a snapshot for the current digests, recomputed only for changed packages. */
 export class PackageDigests {
   readonly #snap: PlanSnapshot;
-  readonly #digests: readonly Sha256[];
+  readonly #files: readonly FileEntry[];
   readonly #changed: ReadonlySet<number>;
   readonly #memo = new Map<number, PackageManifest>();
 
-  constructor(snap: PlanSnapshot, digests: readonly Sha256[], changedPackages: ReadonlySet<number>) {
+  /** `files`: the snapshot's file entries with their current digests (the packages' indices point into it). */
+  constructor(snap: PlanSnapshot, files: readonly FileEntry[], changedPackages: ReadonlySet<number>) {
     this.#snap = snap;
-    this.#digests = digests;
+    this.#files = files;
     this.#changed = changedPackages;
   }
 
@@ -34,18 +35,22 @@ export class PackageDigests {
   manifest(p: number): PackageManifest {
     let m = this.#memo.get(p);
     if (m === undefined) {
-      m = packageManifestOf(this.#snap.files, this.#snap.packages[p] as PackageEntry, (i) => this.#digests[i] as Sha256);
+      const files = this.#files;
+      m = packageManifestOf(files, this.#snap.packages[p] as PackageEntry, (i) => (files[i] as FileEntry)[F_DIGEST]);
       this.#memo.set(p, m);
     }
     return m;
   }
 }
 
-function manifestOf(snap: PlanSnapshot, a: SnapAction, pd: PackageDigests, digests: readonly Sha256[], deps: Readonly<Record<string, ActionKey>>): KeyManifest {
+function manifestOf(snap: PlanSnapshot, a: SnapAction, pd: PackageDigests, files: readonly FileEntry[], deps: Readonly<Record<string, ActionKey>>): KeyManifest {
   const packages: Record<WorkspacePath, Sha256> = {};
   for (const p of a.pkgs) packages[(snap.packages[p] as PackageEntry)[1]] = pd.digest(p);
   const moduleFiles: Record<WorkspacePath, Sha256> = {};
-  for (const i of a.extra) moduleFiles[(snap.files[i] as FileEntry)[F_PATH]] = digests[i] as Sha256;
+  for (const i of a.extra) {
+    const f = files[i] as FileEntry;
+    moduleFiles[f[F_PATH]] = f[F_DIGEST];
+  }
   const skeleton = snap.skeletons[a.skeleton];
   if (skeleton === undefined) throw new Error(`snapshot action ${a.id} names skeleton ${String(a.skeleton)}, which does not exist`);
   return defined({ ...skeleton, label: a.label, out: a.out, package: a.package, packages, moduleFiles, modules: a.modules, deps });
@@ -62,7 +67,7 @@ function depKeys(a: SnapAction, byId: ReadonlyMap<string, SnapAction>, keyOf: (d
 }
 
 /** Recomputes the keys of `which` (and of everything depending on them), in dependency order. */
-export function rebuildKeys(snap: PlanSnapshot, pd: PackageDigests, digests: readonly Sha256[], which: ReadonlySet<string>): Map<string, ActionKey> {
+export function rebuildKeys(snap: PlanSnapshot, pd: PackageDigests, files: readonly FileEntry[], which: ReadonlySet<string>): Map<string, ActionKey> {
   const keys = new Map<string, ActionKey>(snap.actions.map((a) => [a.id, a.key]));
   const byId = new Map(snap.actions.map((a) => [a.id, a]));
   const redo = new Set(which);
@@ -87,37 +92,48 @@ export function rebuildKeys(snap: PlanSnapshot, pd: PackageDigests, digests: rea
       if (dep !== undefined) visit(dep, stack);
     }
     stack.delete(a.id);
-    keys.set(a.id, actionKey(manifestOf(snap, a, pd, digests, depKeys(a, byId, (d) => keys.get(d.id) as ActionKey))));
+    keys.set(a.id, actionKey(manifestOf(snap, a, pd, files, depKeys(a, byId, (d) => keys.get(d.id) as ActionKey))));
     done.add(a.id);
   };
   for (const a of snap.actions) visit(a, new Set());
   return keys;
 }
 
-/** The plan a snapshot holds; manifests are built only when something asks for them. */
-export function planOf(snap: PlanSnapshot, pd: PackageDigests, digests: readonly Sha256[], passthrough: Readonly<Record<string, string>>): BuildPlan {
+/**
+ * The plan a snapshot holds. What only the actions that run need — manifests, the go
+ * environment, package lists — is built when something asks for it: a build through the gob
+ * server takes this plan after every edit, and most of its actions are cache hits.
+ */
+export function planOf(snap: PlanSnapshot, pd: PackageDigests, files: readonly FileEntry[], passthrough: Readonly<Record<string, string>>): BuildPlan {
   const byId = new Map(snap.actions.map((a) => [a.id, a]));
   const actions = snap.actions.map((a): PlannedAction => {
     let manifest: KeyManifest | undefined;
-    const deps = depKeys(a, byId, (d) => d.key);
+    let go: PlannedAction['go'] | undefined;
+    let packages: readonly string[] | undefined;
     return {
       id: a.id,
       label: a.label,
       platform: { goos: a.platform[0], goarch: a.platform[1] },
       key: a.key,
       get manifest(): KeyManifest {
-        manifest ??= manifestOf(snap, a, pd, digests, deps);
+        manifest ??= manifestOf(snap, a, pd, files, depKeys(a, byId, (d) => d.key));
         return manifest;
       },
       get packageManifests(): readonly PackageManifest[] {
         return a.pkgs.map((p) => pd.manifest(p));
       },
-      go: { ...a.go, env: { ...passthrough, ...a.go.setEnv } },
+      get go(): PlannedAction['go'] {
+        go ??= { ...a.go, env: { ...passthrough, ...a.go.setEnv } };
+        return go;
+      },
       outName: a.outName,
       output: a.output,
       depLabels: a.depLabels,
       deps: a.deps,
-      packages: a.pkgs.map((p) => (snap.packages[p] as PackageEntry)[0]),
+      get packages(): readonly string[] {
+        packages ??= a.pkgs.map((p) => (snap.packages[p] as PackageEntry)[0]);
+        return packages;
+      },
     };
   });
   return { actions, host: { goos: snap.host[0], goarch: snap.host[1] }, profile: snap.profile };

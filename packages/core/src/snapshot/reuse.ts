@@ -91,12 +91,10 @@ export async function reuseSnapshot(snap: PlanSnapshot, ctx: ReuseContext): Prom
   let statCalls = snap.missing.length + snap.types.length;
   let fileReads = 0;
   let cacheHits = 0;
-  const dirs: DirEntry[] = [];
-  for (const d of snap.dirs) {
-    if (only !== undefined && d[6] === 0 && !only.has(d[0])) {
-      dirs.push(d);
-      continue;
-    }
+  // Entries are replaced, never moved: a copy of the list is made only when one changes.
+  let dirs: DirEntry[] | undefined;
+  for (const i of toCheck(snap.dirs, only, (d) => d[6] !== 0)) {
+    const d = snap.dirs[i] as DirEntry;
     const abs = absPath(root, d[0]);
     const observedAt = now();
     const st = statIfExists(abs);
@@ -104,25 +102,21 @@ export async function reuseSnapshot(snap: PlanSnapshot, ctx: ReuseContext): Prom
     if (st?.isDirectory() !== true) return stale(`directory ${d[0] || '.'} is gone`);
     if (d[6] === 0 && sameStatId(d, st)) {
       cacheHits++;
-      dirs.push(d);
       continue;
     }
     const listing = listingHash(d[0], fs.readdirSync(abs, { withFileTypes: true }));
     if (listing !== d[5]) return stale(`the entries of ${d[0] || '.'} changed`);
-    dirs.push([d[0], ...statIdOf(st), listing, settled(st, observedAt, window) ? 0 : 1]);
+    dirs ??= snap.dirs.slice();
+    dirs[i] = [d[0], ...statIdOf(st), listing, settled(st, observedAt, window) ? 0 : 1];
     dirty = true;
   }
 
-  const files: FileEntry[] = [];
+  let files: FileEntry[] | undefined;
   const changed: string[] = [];
   const changedIdx = new Set<number>();
   const all = snap.files;
-  for (let i = 0; i < all.length; i++) {
+  for (const i of toCheck(all, only, (f) => (f[F_FLAGS] & RACY) === RACY)) {
     const f = all[i] as FileEntry;
-    if (only !== undefined && (f[F_FLAGS] & RACY) === 0 && !only.has(f[F_PATH])) {
-      files.push(f);
-      continue;
-    }
     const abs = absPath(root, f[F_PATH]);
     const observedAt = now();
     const st = statIfExists(abs);
@@ -132,7 +126,6 @@ export async function reuseSnapshot(snap: PlanSnapshot, ctx: ReuseContext): Prom
     const same = sameStatId(f, st);
     if (same && !racy) {
       cacheHits++;
-      files.push(f);
       continue;
     }
     fileReads++;
@@ -142,8 +135,11 @@ export async function reuseSnapshot(snap: PlanSnapshot, ctx: ReuseContext): Prom
     const flags = (f[F_FLAGS] & CONFIG) | (isSettled ? 0 : RACY);
     const entry: FileEntry = [f[F_PATH], ...statIdOf(st), digest, flags, f[F_HEADER]];
     if (digest === f[F_DIGEST]) {
-      files.push(entry);
-      if (!same || isSettled) dirty = true;
+      if (!same || isSettled) {
+        files ??= all.slice();
+        files[i] = entry;
+        dirty = true;
+      }
       continue;
     }
     if ((f[F_FLAGS] & CONFIG) === CONFIG) return stale(`${f[F_PATH]} changed`);
@@ -153,27 +149,30 @@ export async function reuseSnapshot(snap: PlanSnapshot, ctx: ReuseContext): Prom
       const header = JSON.stringify(GO_HEADER_DERIVE.fn(f[F_PATH], content)) ?? 'null';
       if (hashBytes(header).slice(0, 32) !== f[F_HEADER]) return stale(`the imports, build constraints or embeds of ${f[F_PATH]} changed`);
     }
-    files.push(entry);
+    files ??= all.slice();
+    files[i] = entry;
     changed.push(f[F_PATH]);
     changedIdx.add(i);
     dirty = true;
   }
 
-  const digests = files.map((f) => f[F_DIGEST]);
+  const current = files ?? all;
   const changedPackages = new Set<number>();
   if (changedIdx.size > 0) {
     for (const [p, e] of snap.packages.entries()) if (e[2].some((i) => changedIdx.has(i))) changedPackages.add(p);
   }
   // Answers the current digest of every package: recomputed for the changed ones, recorded for the rest.
-  const pd = new PackageDigests(snap, digests, changedPackages);
+  const pd = new PackageDigests(snap, current, changedPackages);
   // Nothing moved: the same snapshot object (the gob server's watcher knows it by identity).
-  let updated: PlanSnapshot = dirty ? { ...snap, files, dirs } : snap;
+  let updated: PlanSnapshot = dirty ? { ...snap, files: current, dirs: dirs ?? snap.dirs } : snap;
+  if (files !== undefined) carryPathIndex(all, files);
+  if (dirs !== undefined) carryPathIndex(snap.dirs, dirs);
   const touched = new Set<string>();
   if (changedIdx.size > 0) {
     for (const a of snap.actions) {
       if (a.extra.some((i) => changedIdx.has(i)) || a.pkgs.some((p) => changedPackages.has(p))) touched.add(a.id);
     }
-    const keys = rebuildKeys(snap, pd, digests, touched);
+    const keys = rebuildKeys(snap, pd, current, touched);
     updated = {
       ...updated,
       packages: snap.packages.map((e, p): PackageEntry => (changedPackages.has(p) ? [e[0], e[1], e[2], pd.digest(p)] : e)),
@@ -181,7 +180,48 @@ export async function reuseSnapshot(snap: PlanSnapshot, ctx: ReuseContext): Prom
     };
   }
   const stats: ReuseStats = { entries: snap.files.length + snap.dirs.length + snap.missing.length + snap.types.length, statCalls, fileReads, cacheHits };
-  return { ok: true, plan: planOf(updated, pd, digests, ctx.passthrough), snapshot: updated, changed, touched, dirty, stats };
+  return { ok: true, plan: planOf(updated, pd, current, ctx.passthrough), snapshot: updated, changed, touched, dirty, stats };
+}
+
+/**
+ * Path → index of a snapshot's file or directory entries, made once per list and handed on to
+ * the lists derived from it (which keep every path in place), so that a check told what changed
+ * looks up those paths instead of going through all 30,000 entries.
+ */
+const pathIndexes = new WeakMap<readonly (readonly [string, ...unknown[]])[], ReadonlyMap<string, number>>();
+
+function pathIndex(entries: readonly (readonly [string, ...unknown[]])[]): ReadonlyMap<string, number> {
+  let idx = pathIndexes.get(entries);
+  if (idx === undefined) {
+    const m = new Map<string, number>();
+    entries.forEach((e, i) => m.set(e[0], i));
+    idx = m;
+    pathIndexes.set(entries, idx);
+  }
+  return idx;
+}
+
+function carryPathIndex(from: readonly (readonly [string, ...unknown[]])[], to: readonly (readonly [string, ...unknown[]])[]): void {
+  const idx = pathIndexes.get(from);
+  if (idx !== undefined) pathIndexes.set(to, idx);
+}
+
+/**
+ * The indices of the entries to look at, in order: all of them, or — told what may have changed —
+ * those and every entry that must be looked at anyway (racy ones).
+ */
+function toCheck<E extends readonly [string, ...unknown[]]>(entries: readonly E[], only: ReadonlySet<string> | undefined, always: (e: E) => boolean): Iterable<number> {
+  if (only === undefined) return entries.keys();
+  const idx = pathIndex(entries);
+  const out: number[] = [];
+  for (const p of only) {
+    const i = idx.get(p);
+    if (i !== undefined) out.push(i);
+  }
+  entries.forEach((e, i) => {
+    if (always(e) && !only.has(e[0])) out.push(i);
+  });
+  return out.sort((x, y) => x - y);
 }
 
 /** The same snapshot with what the build left in gob-out. */
