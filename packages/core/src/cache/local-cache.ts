@@ -252,8 +252,12 @@ export class LocalCache implements ActionCacheStore {
         () => true,
         () => false,
       );
-      await fsp.rename(temp, destAbs);
-      if (holding) this.#unlinkLater(held);
+      try {
+        await fsp.rename(temp, destAbs);
+      } finally {
+        // Renamed or not, the second name goes: on failure it names the file still at destAbs.
+        if (holding) this.#unlinkLater(held);
+      }
     } finally {
       await fsp.rm(temp, { force: true });
     }
