@@ -29,6 +29,26 @@ describe('hashFileStreaming', () => {
       await fs.rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('gives each of many files hashed at once its own digest (read buffers are reused)', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'gob-hash-'));
+    try {
+      const files = Array.from({ length: 12 }, (_, n) => {
+        const data = Buffer.alloc(n === 0 ? 0 : (n % 3) * 1024 * 1024 + n * 1000);
+        for (let i = 0; i < data.length; i++) data[i] = (i * (n + 7)) & 0xff;
+        return { file: path.join(dir, `f${String(n)}.bin`), data };
+      });
+      for (const f of files) await fs.writeFile(f.file, f.data);
+      for (let round = 0; round < 2; round++) {
+        const got = await Promise.all(files.map((f) => hashFileStreaming(f.file)));
+        expect(got).toEqual(files.map((f) => hashBytes(f.data)));
+      }
+      await expect(hashFileStreaming(path.join(dir, 'missing'))).rejects.toMatchObject({ code: 'ENOENT' });
+      expect(await hashFileStreaming(files[4]?.file ?? '')).toBe(hashBytes(files[4]?.data ?? ''));
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('isSha256', () => {
