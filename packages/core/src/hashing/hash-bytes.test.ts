@@ -44,7 +44,6 @@ describe('hashFileStreaming', () => {
         expect(got).toEqual(files.map((f) => hashBytes(f.data)));
       }
       await expect(hashFileStreaming(path.join(dir, 'missing'))).rejects.toMatchObject({ code: 'ENOENT' });
-      expect(await hashFileStreaming(files[4]?.file ?? '')).toBe(hashBytes(files[4]?.data ?? ''));
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }
