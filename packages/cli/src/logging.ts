@@ -26,6 +26,8 @@ export interface LogReporterOptions {
   /** Also log to this stream at this level. */
   readonly stderrLevel?: LogLevel | undefined;
   readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  /** The log file; default `gob-out/logs/<time>-<pid>.jsonl` in the workspace. */
+  readonly file?: string | undefined;
 }
 
 export class LogReporter implements Reporter {
@@ -33,6 +35,8 @@ export class LogReporter implements Reporter {
   #logger: Logger | undefined;
   #file: string | undefined;
   #pending: StampedEvent[] = [];
+  /** The log file could not be written (a full disk): the build goes on without it. */
+  #broken = false;
 
   constructor(opts: LogReporterOptions) {
     this.#opts = opts;
@@ -44,6 +48,7 @@ export class LogReporter implements Reporter {
   }
 
   onEvent(event: StampedEvent): void {
+    if (this.#broken) return;
     if (this.#logger === undefined) {
       // The workspace (where the log lives) is known from build.started on.
       if (event.type !== 'build.started') {
@@ -59,8 +64,18 @@ export class LogReporter implements Reporter {
   #open(workspace: string): Logger {
     const dir = path.join(workspace, OUT_DIR, 'logs');
     fs.mkdirSync(dir, { recursive: true });
-    this.#file = path.join(dir, `${new Date().toISOString().replace(/:/g, '-')}-${process.pid}.jsonl`);
-    const streams: pino.StreamEntry[] = [{ level: 'debug', stream: pino.destination({ dest: this.#file, sync: true }) }];
+    const file = this.#opts.file ?? path.join(dir, `${new Date().toISOString().replace(/:/g, '-')}-${process.pid}.jsonl`);
+    this.#file = file;
+    const dest = pino.destination({ dest: file, sync: true });
+    // A log that cannot be written (ENOSPC, EIO) is not the build's failure: say so once and
+    // stop logging; go's own errors, if the disk is full for it too, still reach the user.
+    dest.on('error', (e: unknown) => {
+      if (this.#broken) return;
+      this.#broken = true;
+      const why = e instanceof Error ? e.message : String(e);
+      this.#opts.stderr.write(`gob: warning: could not write the build log ${file} (${why}); going on without it\n`);
+    });
+    const streams: pino.StreamEntry[] = [{ level: 'debug', stream: dest }];
     const level = this.#opts.stderrLevel;
     if (level !== undefined) {
       const stream = this.#opts.stderr.isTTY === true
@@ -73,6 +88,7 @@ export class LogReporter implements Reporter {
   }
 
   #record(log: Logger, e: StampedEvent): void {
+    if (this.#broken) return;
     switch (e.type) {
       case 'build.started':
         log.info({ workspace: e.workspace, patterns: e.patterns, targets: e.targets.length, profile: e.profile, platforms: e.platforms, jobs: e.jobs, dryRun: e.dryRun, actions: e.actions }, 'build started');
@@ -112,7 +128,7 @@ export class LogReporter implements Reporter {
   }
 
   close(): Promise<void> {
-    this.#logger?.flush();
+    if (!this.#broken) this.#logger?.flush();
     return Promise.resolve();
   }
 }

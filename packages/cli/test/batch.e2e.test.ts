@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -60,6 +61,15 @@ describe('batched go builds', () => {
     expect(only?.size).toBe(7);
     expect(only?.labels).toHaveLength(7);
     for (const pkg of ['./services/payment', './services/orders', './tools/acmectl']) expect(only?.command).toContain(pkg);
+    // Each output is its cache blob, executable, and nothing is left in the cache's staging
+    // directory (where go wrote the binaries).
+    for (const o of finished.outputs) {
+      const bytes = await fs.readFile(path.join(a.ws, o));
+      const digest = createHash('sha256').update(bytes).digest('hex');
+      expect((await fs.readFile(path.join(a.cache, 'cas', digest.slice(0, 2), digest))).equals(bytes), o).toBe(true);
+      expect((await fs.stat(path.join(a.ws, o))).mode & 0o777, o).toBe(0o755);
+    }
+    expect(await fs.readdir(path.join(a.cache, 'tmp'))).toEqual([]);
 
     const b = await exampleCopy();
     const single = await gob(['build', '//...', '--no-batch', '--ui=json'], { cwd: b.ws, cacheDir: b.cache });
