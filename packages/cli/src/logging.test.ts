@@ -43,4 +43,20 @@ describe('LogReporter', () => {
     await log.close();
     expect(said.trim().split('\n')).toEqual([expect.stringMatching(/^gob: warning: could not write the build log \/dev\/full \(.*ENOSPC.*\); going on without it$/)]);
   });
+
+  it('with --log-level, goes on logging to stderr when the file cannot be written', async () => {
+    const ws = await fs.mkdtemp(path.join(os.tmpdir(), 'gob-log-'));
+    dirs.push(ws);
+    const stderr = new PassThrough();
+    let said = '';
+    stderr.on('data', (b: Buffer) => (said += b.toString()));
+    const log = new LogReporter({ stderr, stderrLevel: 'info', file: '/dev/full' });
+    for (const e of events(ws)) log.onEvent(e);
+    await log.close();
+    const lines = said.trim().split('\n');
+    expect(lines.filter((l) => l.startsWith('gob: warning: could not write the build log /dev/full'))).toHaveLength(1);
+    const records = lines.filter((l) => l.startsWith('{')).map((l) => (JSON.parse(l) as { msg: string }).msg);
+    expect(records).toContain('more');
+    expect(records).not.toContain('file hashing'); // debug: below the asked level
+  });
 });

@@ -36,7 +36,9 @@ export class LogReporter implements Reporter {
   #file: string | undefined;
   #pending: StampedEvent[] = [];
   /** The log file could not be written (a full disk): the build goes on without it. */
-  #broken = false;
+  #fileFailed = false;
+  /** Nothing is left to log to (the file failed and no `stderrLevel`). */
+  #disabled = false;
 
   constructor(opts: LogReporterOptions) {
     this.#opts = opts;
@@ -48,7 +50,7 @@ export class LogReporter implements Reporter {
   }
 
   onEvent(event: StampedEvent): void {
-    if (this.#broken) return;
+    if (this.#disabled) return;
     if (this.#logger === undefined) {
       // The workspace (where the log lives) is known from build.started on.
       if (event.type !== 'build.started') {
@@ -56,9 +58,9 @@ export class LogReporter implements Reporter {
         return;
       }
       this.#logger = this.#open(event.workspace);
-      for (const e of this.#pending.splice(0)) this.#record(this.#logger, e);
+      for (const e of this.#pending.splice(0)) this.#record(e);
     }
-    this.#record(this.#logger, event);
+    this.#record(event);
   }
 
   #open(workspace: string): Logger {
@@ -67,28 +69,35 @@ export class LogReporter implements Reporter {
     const file = this.#opts.file ?? path.join(dir, `${new Date().toISOString().replace(/:/g, '-')}-${process.pid}.jsonl`);
     this.#file = file;
     const dest = pino.destination({ dest: file, sync: true });
+    const level = this.#opts.stderrLevel;
+    const stderrStream = level === undefined
+      ? undefined
+      : {
+          level,
+          stream: this.#opts.stderr.isTTY === true
+            ? pinoPretty({ destination: this.#opts.stderr, colorize: true, sync: true, ignore: 'pid,hostname' })
+            : this.#opts.stderr,
+        };
     // A log that cannot be written (ENOSPC, EIO) is not the build's failure: say so once and
-    // stop logging; go's own errors, if the disk is full for it too, still reach the user.
+    // go on logging to stderr alone, if asked to; go's own errors, if the disk is full for it
+    // too, still reach the user.
     dest.on('error', (e: unknown) => {
-      if (this.#broken) return;
-      this.#broken = true;
+      if (this.#fileFailed) return;
+      this.#fileFailed = true;
       const why = e instanceof Error ? e.message : String(e);
       this.#opts.stderr.write(`gob: warning: could not write the build log ${file} (${why}); going on without it\n`);
+      if (stderrStream === undefined) this.#disabled = true;
+      else this.#logger = pino({ level: 'debug', base: { pid: process.pid } }, pino.multistream([stderrStream]));
     });
     const streams: pino.StreamEntry[] = [{ level: 'debug', stream: dest }];
-    const level = this.#opts.stderrLevel;
-    if (level !== undefined) {
-      const stream = this.#opts.stderr.isTTY === true
-        ? pinoPretty({ destination: this.#opts.stderr, colorize: true, sync: true, ignore: 'pid,hostname' })
-        : this.#opts.stderr;
-      streams.push({ level, stream });
-    }
+    if (stderrStream !== undefined) streams.push(stderrStream);
     pruneLogs(dir, KEEP_LOGS);
     return pino({ level: 'debug', base: { pid: process.pid } }, pino.multistream(streams));
   }
 
-  #record(log: Logger, e: StampedEvent): void {
-    if (this.#broken) return;
+  #record(e: StampedEvent): void {
+    const log = this.#logger;
+    if (this.#disabled || log === undefined) return;
     switch (e.type) {
       case 'build.started':
         log.info({ workspace: e.workspace, patterns: e.patterns, targets: e.targets.length, profile: e.profile, platforms: e.platforms, jobs: e.jobs, dryRun: e.dryRun, actions: e.actions }, 'build started');
@@ -128,7 +137,7 @@ export class LogReporter implements Reporter {
   }
 
   close(): Promise<void> {
-    if (!this.#broken) this.#logger?.flush();
+    if (!this.#disabled) this.#logger?.flush();
     return Promise.resolve();
   }
 }
