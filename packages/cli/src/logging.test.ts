@@ -21,38 +21,33 @@ function events(workspace: string): StampedEvent[] {
   ];
 }
 
+/** Feeds the events of a build in a new workspace to a LogReporter; returns what it wrote to stderr. */
+async function logBuild(options: Omit<ConstructorParameters<typeof LogReporter>[0], 'stderr'>): Promise<{ log: LogReporter; stderr: string }> {
+  const ws = await fs.mkdtemp(path.join(os.tmpdir(), 'gob-log-'));
+  dirs.push(ws);
+  const stderr = new PassThrough();
+  let said = '';
+  stderr.on('data', (b: Buffer) => (said += b.toString()));
+  const log = new LogReporter({ ...options, stderr });
+  for (const e of events(ws)) log.onEvent(e);
+  await log.close();
+  return { log, stderr: said };
+}
+
 describe('LogReporter', () => {
   it('writes every event to the log file', async () => {
-    const ws = await fs.mkdtemp(path.join(os.tmpdir(), 'gob-log-'));
-    dirs.push(ws);
-    const log = new LogReporter({ stderr: new PassThrough() });
-    for (const e of events(ws)) log.onEvent(e);
-    await log.close();
+    const { log } = await logBuild({});
     const lines = (await fs.readFile(log.file ?? '', 'utf8')).trim().split('\n');
     expect(lines.map((l) => (JSON.parse(l) as { msg: string }).msg)).toEqual(['build started', 'file hashing', 'more']);
   });
 
   it('goes on without the log when the disk is full (/dev/full), saying so once', async () => {
-    const ws = await fs.mkdtemp(path.join(os.tmpdir(), 'gob-log-'));
-    dirs.push(ws);
-    const stderr = new PassThrough();
-    let said = '';
-    stderr.on('data', (b: Buffer) => (said += b.toString()));
-    const log = new LogReporter({ stderr, file: '/dev/full' });
-    for (const e of events(ws)) log.onEvent(e);
-    await log.close();
+    const said = (await logBuild({ file: '/dev/full' })).stderr;
     expect(said.trim().split('\n')).toEqual([expect.stringMatching(/^gob: warning: could not write the build log \/dev\/full \(.*ENOSPC.*\); going on without it$/)]);
   });
 
   it('with --log-level, goes on logging to stderr when the file cannot be written', async () => {
-    const ws = await fs.mkdtemp(path.join(os.tmpdir(), 'gob-log-'));
-    dirs.push(ws);
-    const stderr = new PassThrough();
-    let said = '';
-    stderr.on('data', (b: Buffer) => (said += b.toString()));
-    const log = new LogReporter({ stderr, stderrLevel: 'info', file: '/dev/full' });
-    for (const e of events(ws)) log.onEvent(e);
-    await log.close();
+    const said = (await logBuild({ stderrLevel: 'info', file: '/dev/full' })).stderr;
     const lines = said.trim().split('\n');
     expect(lines.filter((l) => l.startsWith('gob: warning: could not write the build log /dev/full'))).toHaveLength(1);
     const records = lines.filter((l) => l.startsWith('{')).map((l) => (JSON.parse(l) as { msg: string }).msg);
