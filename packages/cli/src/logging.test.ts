@@ -54,4 +54,11 @@ describe('LogReporter', () => {
     expect(records).toContain('more');
     expect(records).not.toContain('file hashing'); // debug: below the asked level
   });
+
+  it('goes on without the log when the file cannot even be created', async () => {
+    const said = (await logBuild({ stderrLevel: 'info', file: '/dev/null/gob.jsonl' })).stderr;
+    const lines = said.trim().split('\n');
+    expect(lines[0]).toMatch(/^gob: warning: could not write the build log \/dev\/null\/gob\.jsonl \(.*ENOTDIR.*\); going on without it$/);
+    expect(lines.slice(1).map((l) => (JSON.parse(l) as { msg: string }).msg)).toEqual(['build started', 'more']);
+  });
 });

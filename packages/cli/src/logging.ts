@@ -37,8 +37,6 @@ export class LogReporter implements Reporter {
   #pending: StampedEvent[] = [];
   /** The log file could not be written (a full disk): the build goes on without it. */
   #fileFailed = false;
-  /** Nothing is left to log to (the file failed and no `stderrLevel`). */
-  #disabled = false;
 
   constructor(opts: LogReporterOptions) {
     this.#opts = opts;
@@ -50,8 +48,8 @@ export class LogReporter implements Reporter {
   }
 
   onEvent(event: StampedEvent): void {
-    if (this.#disabled) return;
     if (this.#logger === undefined) {
+      if (this.#fileFailed) return; // and nothing else to log to
       // The workspace (where the log lives) is known from build.started on.
       if (event.type !== 'build.started') {
         this.#pending.push(event);
@@ -63,41 +61,47 @@ export class LogReporter implements Reporter {
     this.#record(event);
   }
 
-  #open(workspace: string): Logger {
+  #open(workspace: string): Logger | undefined {
     const dir = path.join(workspace, OUT_DIR, 'logs');
-    fs.mkdirSync(dir, { recursive: true });
     const file = this.#opts.file ?? path.join(dir, `${new Date().toISOString().replace(/:/g, '-')}-${process.pid}.jsonl`);
     this.#file = file;
-    const dest = pino.destination({ dest: file, sync: true });
     const level = this.#opts.stderrLevel;
-    const stderrStream = level === undefined
-      ? undefined
-      : {
+    const toStderr: pino.StreamEntry[] = level === undefined
+      ? []
+      : [{
           level,
           stream: this.#opts.stderr.isTTY === true
             ? pinoPretty({ destination: this.#opts.stderr, colorize: true, sync: true, ignore: 'pid,hostname' })
             : this.#opts.stderr,
-        };
-    // A log that cannot be written (ENOSPC, EIO) is not the build's failure: say so once and
-    // go on logging to stderr alone, if asked to; go's own errors, if the disk is full for it
-    // too, still reach the user.
-    dest.on('error', (e: unknown) => {
-      if (this.#fileFailed) return;
-      this.#fileFailed = true;
+        }];
+    const logger = (streams: pino.StreamEntry[]): Logger | undefined =>
+      streams.length === 0 ? undefined : pino({ level: 'debug', base: { pid: process.pid } }, pino.multistream(streams));
+    // A log that cannot be written (ENOSPC, EIO, a read-only gob-out) is not the build's failure:
+    // say so once and go on logging to stderr alone, if asked to; go's own errors, if the disk
+    // is full for it too, still reach the user.
+    const fail = (e: unknown): Logger | undefined => {
       const why = e instanceof Error ? e.message : String(e);
       this.#opts.stderr.write(`gob: warning: could not write the build log ${file} (${why}); going on without it\n`);
-      if (stderrStream === undefined) this.#disabled = true;
-      else this.#logger = pino({ level: 'debug', base: { pid: process.pid } }, pino.multistream([stderrStream]));
+      this.#fileFailed = true;
+      return logger(toStderr);
+    };
+    let dest: pino.DestinationStream & NodeJS.EventEmitter;
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+      dest = pino.destination({ dest: file, sync: true });
+    } catch (e) {
+      return fail(e);
+    }
+    dest.on('error', (e: unknown) => {
+      if (!this.#fileFailed) this.#logger = fail(e);
     });
-    const streams: pino.StreamEntry[] = [{ level: 'debug', stream: dest }];
-    if (stderrStream !== undefined) streams.push(stderrStream);
     pruneLogs(dir, KEEP_LOGS);
-    return pino({ level: 'debug', base: { pid: process.pid } }, pino.multistream(streams));
+    return logger([{ level: 'debug', stream: dest }, ...toStderr]);
   }
 
   #record(e: StampedEvent): void {
     const log = this.#logger;
-    if (this.#disabled || log === undefined) return;
+    if (log === undefined) return;
     switch (e.type) {
       case 'build.started':
         log.info({ workspace: e.workspace, patterns: e.patterns, targets: e.targets.length, profile: e.profile, platforms: e.platforms, jobs: e.jobs, dryRun: e.dryRun, actions: e.actions }, 'build started');
@@ -137,7 +141,7 @@ export class LogReporter implements Reporter {
   }
 
   close(): Promise<void> {
-    if (!this.#disabled) this.#logger?.flush();
+    this.#logger?.flush();
     return Promise.resolve();
   }
 }
