@@ -5,8 +5,11 @@
  * are recorded (std import paths, external module versions) but not scanned. Vendored packages
  * are scanned like workspace packages, since their files are inputs too.
  *
- * File system access goes through the injected `GoIO`; directory listings and headers are read
- * concurrently (bounded) and each directory is read at most once per call.
+ * File system access goes through the injected `GoIO`; each directory is read at most once per
+ * call. Where the IO can answer without a promise (`readdirSync`/`readHeaderSync`: the real disk
+ * and the planner's stat-cache IO can), the walk takes its answers so, one package after the
+ * other: on a repository of tens of thousands of files, a chain of promises per file cost more
+ * than the reads. Other IO is read concurrently (bounded).
  */
 import type { Diagnostic } from '../diagnostics.js';
 import type { Location, WorkspacePath } from '../types.js';
@@ -20,7 +23,7 @@ function joinRel(dir: WorkspacePath, name: string): WorkspacePath {
   return dir === '' ? name : `${dir}/${name}`;
 }
 import type { GoFileHeader } from './header.js';
-import type { GoDirEntry, GoIO } from './io.js';
+import { NOT_SYNC, type GoDirEntry, type GoIO } from './io.js';
 import { limiter } from './limit.js';
 import { externalLinkingReason } from './platform.js';
 import type { GoModule, ModuleSet } from './modules.js';
@@ -167,6 +170,12 @@ interface BuildState {
 }
 
 const EMPTY_EMBEDS: ResolvedEmbeds = { files: [], paths: [], byPattern: new Map() };
+const NO_EDGE: Edge = { kind: 'none' };
+
+/** `f(x)`, after `x` resolves if it is a promise: lets a step go on without one when it can. */
+function then<T, U>(x: T | Promise<T>, f: (v: T) => U | Promise<U>): U | Promise<U> {
+  return x instanceof Promise ? x.then(f) : f(x);
+}
 
 /** Loads the package graph for `req.roots`. Errors anywhere in the closure fail the whole load. */
 export async function loadGoPackages(
@@ -186,11 +195,39 @@ export async function loadGoPackages(
   };
 
   const dirMemo = new Map<WorkspacePath, Promise<readonly GoDirEntry[] | undefined>>();
+  /** Listings that were answered without a promise (also in dirMemo, resolved). */
+  const dirValues = new Map<WorkspacePath, readonly GoDirEntry[] | undefined>();
+  const readdirFailed = (dir: WorkspacePath, e: unknown): void => {
+    report({ severity: 'error', code: 'io-error', message: `reading directory ${dir || '.'}: ${errorText(e)}`, location: { file: dir || '.' } });
+  };
+  // Where the IO can answer without a promise, it does: planning asks for tens of thousands of
+  // files, and a chain of promises per file costs more than reading it.
+  const readdirSync = io.readdirSync;
+  const readHeaderSync = io.readHeaderSync;
+  /** The listing without a promise, or NOT_SYNC when the IO cannot give it so. */
+  const listNow = (dir: WorkspacePath): readonly GoDirEntry[] | undefined | typeof NOT_SYNC => {
+    if (dirValues.has(dir)) return dirValues.get(dir);
+    if (readdirSync === undefined || dirMemo.has(dir)) return NOT_SYNC;
+    let entries: readonly GoDirEntry[] | undefined | typeof NOT_SYNC;
+    try {
+      entries = readdirSync(dir);
+    } catch (e) {
+      readdirFailed(dir, e);
+      entries = undefined;
+    }
+    if (entries !== NOT_SYNC) {
+      dirValues.set(dir, entries);
+      dirMemo.set(dir, Promise.resolve(entries));
+    }
+    return entries;
+  };
   const readdir = (dir: WorkspacePath): Promise<readonly GoDirEntry[] | undefined> => {
     let p = dirMemo.get(dir);
     if (p === undefined) {
+      const now = listNow(dir);
+      if (now !== NOT_SYNC) return Promise.resolve(now);
       p = limit(() => io.readdir(dir)).catch((e: unknown) => {
-        report({ severity: 'error', code: 'io-error', message: `reading directory ${dir || '.'}: ${errorText(e)}`, location: { file: dir || '.' } });
+        readdirFailed(dir, e);
         return undefined;
       });
       dirMemo.set(dir, p);
@@ -199,20 +236,31 @@ export async function loadGoPackages(
   };
   const cachedIO = { readdir };
 
+  const headerFailed = (path: WorkspacePath, e: unknown): GoFileHeader => {
+    const message = `read ${path}: ${errorText(e)}`;
+    if (path.endsWith('.go')) return { imports: [], plusBuild: [], cgo: false, embeds: [], binaryOnly: false, readError: message };
+    report({ severity: 'warning', code: 'io-error', message, location: { file: path } });
+    return { imports: [], plusBuild: [], cgo: false, embeds: [], binaryOnly: false };
+  };
   const readHeader = async (path: WorkspacePath): Promise<GoFileHeader> => {
     try {
       return await limit(() => io.readHeader(path));
     } catch (e) {
-      const message = `read ${path}: ${errorText(e)}`;
-      if (path.endsWith('.go')) return { imports: [], plusBuild: [], cgo: false, embeds: [], binaryOnly: false, readError: message };
-      report({ severity: 'warning', code: 'io-error', message, location: { file: path } });
-      return { imports: [], plusBuild: [], cgo: false, embeds: [], binaryOnly: false };
+      return headerFailed(path, e);
+    }
+  };
+  const headerNow = (path: WorkspacePath): GoFileHeader | typeof NOT_SYNC => {
+    if (readHeaderSync === undefined) return NOT_SYNC;
+    try {
+      return readHeaderSync(path);
+    } catch (e) {
+      return headerFailed(path, e);
     }
   };
 
   // --- loading one directory ------------------------------------------------------------------
-  const pkgMemo = new Map<WorkspacePath, Promise<PkgState>>();
-  const loadPkg = (dir: WorkspacePath, importPath: string, module: GoModule, vendored: boolean): Promise<PkgState> => {
+  const pkgMemo = new Map<WorkspacePath, PkgState | Promise<PkgState>>();
+  const loadPkg = (dir: WorkspacePath, importPath: string, module: GoModule, vendored: boolean): PkgState | Promise<PkgState> => {
     let p = pkgMemo.get(dir);
     if (p === undefined) {
       p = scanPackage(dir, importPath, module, vendored);
@@ -221,7 +269,26 @@ export async function loadGoPackages(
     return p;
   };
 
-  const scanPackage = async (dir: WorkspacePath, importPath: string, module: GoModule, vendored: boolean): Promise<PkgState> => {
+  /** Scans a directory without a promise where the IO allows, else through `scanPackageAsync`. */
+  const scanPackage = (dir: WorkspacePath, importPath: string, module: GoModule, vendored: boolean): PkgState | Promise<PkgState> => {
+    const entries = listNow(dir);
+    if (entries === NOT_SYNC) return scanPackageAsync(dir, importPath, module, vendored);
+    if (entries === undefined) return { kind: 'missing' };
+    const files: DirFile[] = [];
+    for (const e of entries) {
+      if (!e.isFile) continue;
+      if (!needsHeader(e.name, ctx)) {
+        files.push({ name: e.name });
+        continue;
+      }
+      const header = headerNow(joinRel(dir, e.name));
+      if (header === NOT_SYNC) return scanPackageAsync(dir, importPath, module, vendored);
+      files.push({ name: e.name, header });
+    }
+    return classified(dir, importPath, module, vendored, files);
+  };
+
+  const scanPackageAsync = async (dir: WorkspacePath, importPath: string, module: GoModule, vendored: boolean): Promise<PkgState> => {
     const entries = await readdir(dir);
     if (entries === undefined) return { kind: 'missing' };
     const files: DirFile[] = await Promise.all(
@@ -232,18 +299,23 @@ export async function loadGoPackages(
           return { name: e.name, header: await readHeader(joinRel(dir, e.name)) };
         }),
     );
+    return classified(dir, importPath, module, vendored, files);
+  };
+
+  /** A scanned directory's package; a promise only when it embeds files (resolving patterns lists directories). */
+  const classified = (dir: WorkspacePath, importPath: string, module: GoModule, vendored: boolean, files: readonly DirFile[]): PkgState | Promise<PkgState> => {
     const pf = classifyPackageFiles(files, ctx);
     for (const e of pf.errors) {
       if (e.code === 'no-go-files') continue; // reported where the package is used
       report({ severity: 'error', code: e.code, message: `package ${importPath}: ${e.message}`, location: fileLocation(dir, e.file, e.range) });
     }
-    let embeds: ResolvedEmbeds | undefined;
-    if (pf.embedPatterns.size > 0) {
-      const r = await resolveEmbedPatterns(dir, [...pf.embedPatterns.keys()], cachedIO);
-      if (r.ok) embeds = r.value;
-      else reportEmbedError(importPath, dir, r.error, pf.embedPatterns);
-    }
-    return { kind: 'found', dir, importPath, module, vendored, files: pf, embeds };
+    const found = (embeds: ResolvedEmbeds | undefined): PkgState => ({ kind: 'found', dir, importPath, module, vendored, files: pf, embeds });
+    if (pf.embedPatterns.size === 0) return found(undefined);
+    return resolveEmbedPatterns(dir, [...pf.embedPatterns.keys()], cachedIO).then((r) => {
+      if (r.ok) return found(r.value);
+      reportEmbedError(importPath, dir, r.error, pf.embedPatterns);
+      return found(undefined);
+    });
   };
 
   const reportEmbedError = (importPath: string, dir: WorkspacePath, e: EmbedError, where: ReadonlyMap<string, readonly SourceRef[]>): void => {
@@ -263,7 +335,9 @@ export async function loadGoPackages(
     return b;
   };
 
-  const tasks: Promise<void>[] = [];
+  // Visits to make: a function is a visit not started yet (run by the drain loop below, so a
+  // deep graph does not recurse), a promise one that waits for I/O.
+  const tasks: (Promise<void> | (() => void))[] = [];
   const visited = new Set<string>();
   const testEmbeds = new Map<WorkspacePath, { test: ResolvedEmbeds; xtest: ResolvedEmbeds }>();
   const testdata = new Map<WorkspacePath, WorkspacePath[]>();
@@ -272,20 +346,32 @@ export async function loadGoPackages(
     const key = `${b.key}\0${dir}\0${withTests ? 't' : ''}`;
     if (visited.has(key)) return;
     visited.add(key);
-    tasks.push(
-      visitPackage(b, dir, importPath, module, vendored, withTests).catch((e: unknown) => {
-        report({ severity: 'error', code: 'io-error', message: `loading ${importPath}: ${errorText(e)}`, location: { file: dir || '.' } });
-      }),
-    );
+    const failed = (e: unknown): void => {
+      report({ severity: 'error', code: 'io-error', message: `loading ${importPath}: ${errorText(e)}`, location: { file: dir || '.' } });
+    };
+    tasks.push(() => {
+      try {
+        const r = visitPackage(b, dir, importPath, module, vendored, withTests);
+        if (r !== undefined) tasks.push(r.catch(failed));
+      } catch (e) {
+        failed(e);
+      }
+    });
   };
 
-  const visitPackage = async (b: BuildState, dir: WorkspacePath, importPath: string, module: GoModule, vendored: boolean, withTests: boolean): Promise<void> => {
-    const st = await loadPkg(dir, importPath, module, vendored);
-    if (st.kind === 'missing') return;
-    if (!b.edges.has(dir)) {
-      b.edges.set(dir, await resolveEdges(b, st, st.files.imports, false));
-    }
-    if (withTests && !b.testEdges.has(dir)) {
+  const visitPackage = (b: BuildState, dir: WorkspacePath, importPath: string, module: GoModule, vendored: boolean, withTests: boolean): void | Promise<void> =>
+    then(loadPkg(dir, importPath, module, vendored), (st) => {
+      if (st.kind === 'missing') return undefined;
+      const edges = b.edges.has(dir) ? undefined : resolveEdges(b, st, st.files.imports, false);
+      return then(edges, (m) => {
+        if (m !== undefined && !b.edges.has(dir)) b.edges.set(dir, m);
+        return withTests ? visitTests(b, st) : undefined;
+      });
+    });
+
+  const visitTests = async (b: BuildState, st: FoundPkg): Promise<void> => {
+    const dir = st.dir;
+    if (!b.testEdges.has(dir)) {
       const test = await resolveEdges(b, st, st.files.testImports, true);
       const xtest = await resolveEdges(b, st, st.files.xTestImports, true);
       b.testEdges.set(dir, { test, xtest });
@@ -324,24 +410,37 @@ export async function loadGoPackages(
     return out.sort(compareGoStrings);
   };
 
-  const resolveEdges = async (b: BuildState, from: FoundPkg, imports: ReadonlyMap<string, readonly SourceRef[]>, forTest: boolean): Promise<Map<string, Edge>> => {
-    const out = new Map<string, Edge>();
-    await Promise.all(
-      [...imports.entries()].map(async ([imp, refs]) => {
-        out.set(imp, await resolveEdge(b, from, imp, refs, forTest));
-      }),
-    );
-    return out;
+  /** The edges of `imports`, in import order; a promise only if some import needs I/O that cannot be done without one. */
+  const resolveEdges = (b: BuildState, from: FoundPkg, imports: ReadonlyMap<string, readonly SourceRef[]>, forTest: boolean): Map<string, Edge> | Promise<Map<string, Edge>> => {
+    const keys: string[] = [];
+    const edges: Edge[] = [];
+    const waits: Promise<void>[] = [];
+    for (const [imp, refs] of imports) {
+      const e = resolveEdge(b, from, imp, refs, forTest);
+      const i = keys.push(imp) - 1;
+      if (e instanceof Promise) {
+        edges.push(NO_EDGE); // replaced below
+        waits.push(
+          e.then((done) => {
+            edges[i] = done;
+          }),
+        );
+      } else {
+        edges.push(e);
+      }
+    }
+    const mapOf = (): Map<string, Edge> => new Map(edges.map((e, i) => [keys[i] ?? '', e]));
+    return waits.length === 0 ? mapOf() : Promise.all(waits).then(mapOf);
   };
 
-  const resolveEdge = async (b: BuildState, from: FoundPkg, imp: string, refs: readonly SourceRef[], forTest: boolean): Promise<Edge> => {
-    if (imp === 'C') return { kind: 'none' };
+  const resolveEdge = (b: BuildState, from: FoundPkg, imp: string, refs: readonly SourceRef[], forTest: boolean): Edge | Promise<Edge> => {
+    if (imp === 'C') return NO_EDGE;
     const ref = refs[0];
     const at = fileLocation(from.dir, ref?.file, ref?.range);
     const importer = forTest && ref?.file !== undefined && from.files.xTestGoFiles.includes(ref.file) ? `${from.importPath}_test` : from.importPath;
     const fail = (code: string, message: string): Edge => {
       report({ severity: 'error', code, message, location: at });
-      return { kind: 'none' };
+      return NO_EDGE;
     };
     const res = modules.resolveImport(imp, b.main ?? from.module);
     switch (res.kind) {
@@ -361,61 +460,61 @@ export async function loadGoPackages(
       case 'vendor': {
         const vendored = res.kind === 'vendor';
         const module = res.kind === 'local' ? res.module : (b.main ?? from.module);
-        if (res.kind === 'local') {
-          const nested = await nestedModuleDir(res.module.dir, res.dir);
+        const toTarget = (target: PkgState): Edge => {
+          if (target.kind === 'missing') {
+            const why = vendored
+              ? `cannot find module providing package ${imp}: import lookup disabled by -mod=vendor (no directory ${res.dir})`
+              : `no directory ${res.dir} for package ${imp} in module ${module.path}`;
+            return fail('import-not-found', `package ${importer} imports ${imp}: ${why}`);
+          }
+          const internal = findInternal(imp);
+          if (internal !== undefined) {
+            const parent = imp.slice(0, internal);
+            if (!hasPathPrefix(importer, parent)) {
+              return fail('internal-import', `package ${importer} imports ${imp}: use of internal package ${imp} not allowed`);
+            }
+          }
+          const tf = target.files;
+          const ownErrors = tf.errors.some((e) => e.code !== 'no-go-files');
+          if (tf.goFiles.length + tf.cgoFiles.length === 0 && !ownErrors) {
+            const excluded = tf.ignoredGoFiles.length + tf.invalidGoFiles.length > 0;
+            fail('no-go-files', `package ${importer} imports ${imp}: ${excluded ? 'build constraints exclude all Go files' : 'no non-test Go files'} in ${res.dir || '.'}`);
+          } else if (tf.name === 'main' && target.dir !== from.dir) {
+            fail('import-main', `package ${importer} imports ${imp}: import "${imp}" is a program, not an importable package`);
+          }
+          visit(b, res.dir, imp, module, vendored, false);
+          return { kind: 'pkg', dir: res.dir, importPath: imp, at };
+        };
+        if (res.kind === 'vendor') return then(loadPkg(res.dir, imp, module, vendored), toTarget);
+        return then(nestedModuleDir(res.module.dir, res.dir), (nested) => {
           if (nested !== undefined) {
             return fail('nested-module', `package ${importer} imports ${imp}: directory ${res.dir} is in the module at ${nested}, not in ${res.module.path}`);
           }
-        }
-        const target = await loadPkg(res.dir, imp, module, vendored);
-        if (target.kind === 'missing') {
-          const why = vendored
-            ? `cannot find module providing package ${imp}: import lookup disabled by -mod=vendor (no directory ${res.dir})`
-            : `no directory ${res.dir} for package ${imp} in module ${res.module.path}`;
-          return fail('import-not-found', `package ${importer} imports ${imp}: ${why}`);
-        }
-        const internal = findInternal(imp);
-        if (internal !== undefined) {
-          const parent = imp.slice(0, internal);
-          if (!hasPathPrefix(importer, parent)) {
-            return fail('internal-import', `package ${importer} imports ${imp}: use of internal package ${imp} not allowed`);
-          }
-        }
-        const tf = target.files;
-        const ownErrors = tf.errors.some((e) => e.code !== 'no-go-files');
-        if (tf.goFiles.length + tf.cgoFiles.length === 0 && !ownErrors) {
-          const excluded = tf.ignoredGoFiles.length + tf.invalidGoFiles.length > 0;
-          fail('no-go-files', `package ${importer} imports ${imp}: ${excluded ? 'build constraints exclude all Go files' : 'no non-test Go files'} in ${res.dir || '.'}`);
-        } else if (tf.name === 'main' && target.dir !== from.dir) {
-          fail('import-main', `package ${importer} imports ${imp}: import "${imp}" is a program, not an importable package`);
-        }
-        visit(b, res.dir, imp, module, vendored, false);
-        return { kind: 'pkg', dir: res.dir, importPath: imp, at };
+          return then(loadPkg(res.dir, imp, module, vendored), toTarget);
+        });
       }
     }
   };
 
   /** A go.mod between a module's root and one of its directories ends the module there. */
-  const nestedMemo = new Map<string, Promise<WorkspacePath | undefined>>();
-  const nestedModuleDir = (moduleDir: WorkspacePath, dir: WorkspacePath): Promise<WorkspacePath | undefined> => {
-    if (dir === moduleDir) return Promise.resolve(undefined);
+  const nestedMemo = new Map<string, WorkspacePath | undefined | Promise<WorkspacePath | undefined>>();
+  const nestedModuleDir = (moduleDir: WorkspacePath, dir: WorkspacePath): WorkspacePath | undefined | Promise<WorkspacePath | undefined> => {
+    if (dir === moduleDir) return undefined;
     const key = `${moduleDir}\0${dir}`;
-    let p = nestedMemo.get(key);
-    if (p === undefined) {
-      p = (async () => {
-        // The parent first: a go.mod higher up ends the module before this directory.
-        const i = dir.lastIndexOf('/');
-        const parent = i < 0 ? '' : dir.slice(0, i);
-        if (parent !== moduleDir && parent.length > moduleDir.length) {
-          const above = await nestedModuleDir(moduleDir, parent);
-          if (above !== undefined) return above;
-        }
-        const entries = await readdir(dir);
-        return entries?.some((e) => e.name === 'go.mod' && e.isFile) === true ? dir : undefined;
-      })();
-      nestedMemo.set(key, p);
-    }
-    return p;
+    if (nestedMemo.has(key)) return nestedMemo.get(key);
+    // The parent first: a go.mod higher up ends the module before this directory.
+    const i = dir.lastIndexOf('/');
+    const parent = i < 0 ? '' : dir.slice(0, i);
+    const above = parent !== moduleDir && parent.length > moduleDir.length ? nestedModuleDir(moduleDir, parent) : undefined;
+    const hasGoMod = (entries: readonly GoDirEntry[] | undefined): WorkspacePath | undefined =>
+      entries?.some((e) => e.name === 'go.mod' && e.isFile) === true ? dir : undefined;
+    const r = then(above, (a) => {
+      if (a !== undefined) return a;
+      const now = listNow(dir);
+      return now === NOT_SYNC ? readdir(dir).then(hasGoMod) : hasGoMod(now);
+    });
+    nestedMemo.set(key, r);
+    return r;
   };
 
   // --- roots --------------------------------------------------------------------------------------
@@ -469,12 +568,16 @@ export async function loadGoPackages(
     );
   }
   // Tasks spawn tasks; drain until none are left.
-  for (let i = 0; i < tasks.length; i++) await tasks[i];
+  for (let i = 0; i < tasks.length; i++) {
+    const t = tasks[i];
+    if (typeof t === 'function') t();
+    else await t;
+  }
 
   // --- results ------------------------------------------------------------------------------------
   const packages = new Map<WorkspacePath, GoPackage>();
   for (const [dir, p] of pkgMemo) {
-    const st = await p;
+    const st = p instanceof Promise ? await p : p;
     if (st.kind !== 'found') continue;
     packages.set(dir, makePackage(st, testEmbeds.get(dir), testdata.get(dir)));
   }

@@ -2,6 +2,7 @@
  * The file system as the Go model sees it, injected so callers can serve headers from a stat
  * cache and tests can drive failures. `nodeGoIO` is the real thing.
  */
+import * as fs from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import type { WorkspacePath } from '../types.js';
 import { fromWorkspacePath } from '../util/fs-paths.js';
@@ -25,7 +26,18 @@ export interface GoIO {
    * are not `_`/`.`-prefixed, and for other sources (.c, .h, .s, …) not excluded by name.
    */
   readHeader(path: WorkspacePath): Promise<GoFileHeader>;
+  /**
+   * The same answers without a promise, where an implementation can give them (the real disk
+   * and the planner's IO over the stat cache can). Optional; each returns `NOT_SYNC` when it
+   * cannot answer this call so, and the caller then uses the promise method. They throw where
+   * the promise methods reject.
+   */
+  readonly readdirSync?: ((dir: WorkspacePath) => readonly GoDirEntry[] | undefined | typeof NOT_SYNC) | undefined;
+  readonly readHeaderSync?: ((path: WorkspacePath) => GoFileHeader | typeof NOT_SYNC) | undefined;
 }
+
+/** What a `GoIO` sync method returns when it cannot answer without a promise. */
+export const NOT_SYNC: unique symbol = Symbol('not-sync');
 
 function isMissing(e: unknown): boolean {
   const code = (e as { code?: unknown } | null)?.code;
@@ -57,6 +69,25 @@ export function nodeGoIO(root: string): GoIO {
           }
         }),
       );
+    },
+    readdirSync(dir) {
+      const abs = fromWorkspacePath(root, dir);
+      let dirents;
+      try {
+        dirents = fs.readdirSync(abs, { withFileTypes: true });
+      } catch (e) {
+        if (isMissing(e)) return undefined;
+        throw e;
+      }
+      return dirents.map((d): GoDirEntry => {
+        if (!d.isSymbolicLink()) return { name: d.name, isDir: d.isDirectory(), isFile: d.isFile(), isSymlink: false };
+        try {
+          const st = fs.statSync(`${abs}/${d.name}`);
+          return { name: d.name, isDir: st.isDirectory(), isFile: st.isFile(), isSymlink: true };
+        } catch {
+          return { name: d.name, isDir: false, isFile: false, isSymlink: true };
+        }
+      });
     },
     async readHeader(path) {
       const abs = fromWorkspacePath(root, path);

@@ -94,58 +94,35 @@ describe('FileHasher digests', () => {
   it('reports an unreadable file without throwing from tryDigest', async () => {
     const failing: HasherFs = {
       stat: (p) => nodeHasherFs.stat(p),
-      readFile: () => Promise.reject(Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' })),
+      readFile: () => {
+        throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+      },
     };
     await write('secret.go', 'x');
     const r = await hasher({ fs: failing }).tryDigest('secret.go');
     expect(r).toEqual({ ok: false, error: { reason: 'unreadable', path: 'secret.go', message: 'EACCES: permission denied' } });
   });
 
-  it('keeps digestMany results in order and reads at most `concurrency` files at once', async () => {
+  it('keeps digestMany results in order', async () => {
     const names = Array.from({ length: 40 }, (_, i) => `f${String(i).padStart(2, '0')}.go`);
     for (const n of names) await write(n, `content of ${n}`);
-    let inFlight = 0;
-    let maxInFlight = 0;
-    const slow: HasherFs = {
-      stat: (p) => nodeHasherFs.stat(p),
-      async readFile(p) {
-        inFlight++;
-        maxInFlight = Math.max(maxInFlight, inFlight);
-        await new Promise((r) => setTimeout(r, 2));
-        inFlight--;
-        return nodeHasherFs.readFile(p);
-      },
-    };
     const reversed = [...names].reverse();
-    const digests = await hasher({ fs: slow, concurrency: 3 }).digestMany(reversed);
-    expect(digests).toEqual(reversed.map((n) => sha(`content of ${n}`)));
-    expect(maxInFlight).toBe(3);
+    expect(await hasher().digestMany(reversed)).toEqual(reversed.map((n) => sha(`content of ${n}`)));
   });
 
-  it('shares one stat and one read between concurrent lookups of a path', async () => {
+  it('reads a path once however often one build asks, by digest or derived value', async () => {
     await write('shared.go', 'package shared\n');
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    const counting = countingFs({
-      stat: (p) => nodeHasherFs.stat(p),
-      readFile: async (p) => {
-        await gate;
-        return nodeHasherFs.readFile(p);
-      },
-    });
+    const counting = countingFs();
     const h = hasher({ fs: counting, derive: { version: '1', fn: (_p, c) => c.length } });
-    const all = Promise.all([
+    const [a, b, d, many] = await Promise.all([
       h.digest('shared.go'),
       h.digest('shared.go'),
       h.derived('shared.go'),
       h.digestMany(['shared.go', 'shared.go']),
     ]);
-    await new Promise((r) => setTimeout(r, 10));
-    release();
-    const [a, b, d, many] = await all;
-    expect(new Set([a, b, d.digest, ...many])).toEqual(new Set([sha('package shared\n')]));
+    const sync = h.tryDerivedSync('shared.go');
+    expect(new Set([a, b, d.digest, ...many, sync.ok ? sync.value.digest : 'failed'])).toEqual(new Set([sha('package shared\n')]));
     expect(d.value).toBe(15);
-    expect(counting.stats).toBe(1);
     expect(counting.totalReads()).toBe(1);
   });
 });
@@ -351,10 +328,10 @@ describe('FileHasher racy timestamps', () => {
     let content = 'aaaa';
     let reads = 0;
     const coarse: HasherFs = {
-      stat: () => Promise.resolve(frozen),
+      stat: () => frozen,
       readFile: () => {
         reads++;
-        return Promise.resolve(Buffer.from(content));
+        return Buffer.from(content);
       },
     };
     let now = T + 500; // we read half a second after the write
@@ -392,7 +369,7 @@ describe('FileHasher racy timestamps', () => {
       stat: (p) => nodeHasherFs.stat(p),
       readFile: () => {
         reads++;
-        return Promise.resolve(Buffer.from('abcdef'));
+        return Buffer.from('abcdef');
       },
     };
     const h = hasher({ fs: racing });

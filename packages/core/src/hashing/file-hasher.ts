@@ -7,7 +7,6 @@ import { err, ok, type Result } from '../util/result.js';
 import { errnoCode, errorMessage, isNotFound } from './errno.js';
 import { hashBytes } from './hash-bytes.js';
 import { nodeHasherFs, type HasherFs, type HasherStat } from './hasher-fs.js';
-import { mapLimit } from './map-limit.js';
 import { decodeStatCache, encodeStatCache, type StoredEntry } from './stat-cache-file.js';
 import { olderThanRacyWindow, statKeyOf } from './stat-key.js';
 
@@ -21,7 +20,6 @@ import { olderThanRacyWindow, statKeyOf } from './stat-key.js';
  * than 2 s before a build is read once more by the next build.
  */
 export const DEFAULT_RACY_WINDOW_MS = 2000;
-const DEFAULT_CONCURRENCY = 16;
 
 /**
  * A value computed from a file's content in the same read that hashes it, cached next to the
@@ -60,8 +58,6 @@ export interface FileHasherOptions<D = unknown> {
   readonly now?: (() => number) | undefined;
   /** See `DEFAULT_RACY_WINDOW_MS`. */
   readonly racyWindowMs?: number | undefined;
-  /** Files read at once by `digestMany`; default 16. */
-  readonly concurrency?: number | undefined;
 }
 
 /** Why a file could not be hashed. The caller usually turns it into a diagnostic. */
@@ -158,8 +154,9 @@ interface Entry {
  * `digest`, `derived` and `digestMany` throw it as a `HashFileError` carrying the same value,
  * and `digestIfExists` answers undefined for a missing file.
  *
- * Concurrent lookups of one path share one stat and one read. The hasher does not watch files:
- * every lookup stats the file again, so a long-lived hasher (watch mode) sees edits.
+ * Lookups are synchronous inside (the promise methods answer from them): see HasherFs. The
+ * hasher does not watch files: every lookup stats the file again, so a long-lived hasher (watch
+ * mode) sees edits.
  *
  * Call `load()` once before the first lookup and `save()` at the end of a build. It does not
  * prune entries of files nobody asks about any more (a deleted file's entry goes when it is next
@@ -172,12 +169,10 @@ export class FileHasher<D = unknown> {
   readonly #derive: DeriveSpec<D> | undefined;
   readonly #now: () => number;
   readonly #racyWindowMs: number;
-  readonly #concurrency: number;
 
   readonly #entries = new Map<WorkspacePath, Entry>();
   /** Paths this instance answered for (not those only loaded from disk), in first-answer order. */
   readonly #answered = new Set<WorkspacePath>();
-  readonly #inflight = new Map<WorkspacePath, Promise<Result<Entry, HashFailure>>>();
   /** The derive version stored with derived values when this hasher has no `derive` of its own. */
   #storedDeriveVersion: string | null = null;
   #dirty = false;
@@ -193,7 +188,6 @@ export class FileHasher<D = unknown> {
     this.#derive = options.derive;
     this.#now = options.now ?? Date.now;
     this.#racyWindowMs = options.racyWindowMs ?? DEFAULT_RACY_WINDOW_MS;
-    this.#concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
     this.#storedDeriveVersion = options.derive?.version ?? null;
   }
 
@@ -242,22 +236,27 @@ export class FileHasher<D = unknown> {
     return unwrap(await this.tryDigest(path));
   }
 
+  // The promise methods answer from the synchronous lookup: the file system calls are
+  // synchronous (see HasherFs); they stay promises for their callers' sake.
+  // eslint-disable-next-line @typescript-eslint/require-await
   async tryDigest(path: WorkspacePath): Promise<Result<Sha256, HashFailure>> {
-    const r = await this.#lookup(path);
+    const r = this.#lookup(path);
     return r.ok ? ok(r.value.digest) : r;
   }
 
   /** The digest, or undefined if the file does not exist; other failures reject with `HashFileError`. */
+  // eslint-disable-next-line @typescript-eslint/require-await
   async digestIfExists(path: WorkspacePath): Promise<Sha256 | undefined> {
-    const r = await this.#lookup(path);
+    const r = this.#lookup(path);
     if (r.ok) return r.value.digest;
     if (r.error.reason === 'missing') return undefined;
     throw new HashFileError(r.error);
   }
 
-  /** The digests of `paths`, in order, reading at most `concurrency` files at once. Rejects like `digest`. */
+  /** The digests of `paths`, in order. Rejects like `digest`. */
+  // eslint-disable-next-line @typescript-eslint/require-await
   async digestMany(paths: readonly WorkspacePath[]): Promise<Sha256[]> {
-    return mapLimit(paths, this.#concurrency, (p) => this.digest(p));
+    return paths.map((p) => unwrap(this.#lookup(p)).digest);
   }
 
   /**
@@ -268,9 +267,18 @@ export class FileHasher<D = unknown> {
     return unwrap(await this.tryDerived(path));
   }
 
+  // eslint-disable-next-line @typescript-eslint/require-await
   async tryDerived(path: WorkspacePath): Promise<Result<Derived<D>, HashFailure>> {
+    return this.tryDerivedSync(path);
+  }
+
+  /**
+   * `tryDerived` without a promise. The planner asks it for each of tens of thousands of files,
+   * where a chain of promises per file costs more than the stat and the read.
+   */
+  tryDerivedSync(path: WorkspacePath): Result<Derived<D>, HashFailure> {
     if (this.#derive === undefined) throw new Error('FileHasher.derived() needs the derive option');
-    const r = await this.#lookup(path);
+    const r = this.#lookup(path);
     if (!r.ok) return r;
     const { digest, derivedJson } = r.value;
     // #lookup only answers with entries carrying a derived value when derive is configured.
@@ -315,29 +323,33 @@ export class FileHasher<D = unknown> {
     };
   }
 
-  #lookup(path: WorkspacePath): Promise<Result<Entry, HashFailure>> {
-    const pending = this.#inflight.get(path);
-    if (pending !== undefined) return pending;
-    const p = this.#resolve(path).finally(() => {
-      this.#inflight.delete(path);
-    });
-    this.#inflight.set(path, p);
-    return p;
-  }
-
-  async #resolve(path: WorkspacePath): Promise<Result<Entry, HashFailure>> {
+  #lookup(path: WorkspacePath): Result<Entry, HashFailure> {
     const abs = fromWorkspacePath(this.#root, path);
     // Taken before the stat: every write we could miss happens after this moment.
     const startedAt = this.#now();
     let st: HasherStat;
     try {
       this.#statCalls++;
-      st = await this.#fs.stat(abs);
+      st = this.#fs.stat(abs);
     } catch (e) {
       return this.#fail(path, e);
     }
     if (!st.isFile) return this.#fail(path, undefined);
     const statKey = statKeyOf(st);
+    const hit = this.#cachedFor(path, statKey);
+    if (hit !== undefined) return ok(hit);
+    let content: Buffer;
+    try {
+      this.#fileReads++;
+      content = this.#fs.readFile(abs);
+    } catch (e) {
+      return this.#fail(path, e);
+    }
+    return ok(this.#store(path, st, statKey, startedAt, content));
+  }
+
+  /** The entry for a file whose stat gave `statKey`, when it holds. */
+  #cachedFor(path: WorkspacePath, statKey: string): Entry | undefined {
     const cached = this.#entries.get(path);
     if (
       cached !== undefined &&
@@ -347,15 +359,13 @@ export class FileHasher<D = unknown> {
     ) {
       this.#cacheHits++;
       this.#answered.add(path);
-      return ok(cached);
+      return cached;
     }
-    let content: Buffer;
-    try {
-      this.#fileReads++;
-      content = await this.#fs.readFile(abs);
-    } catch (e) {
-      return this.#fail(path, e);
-    }
+    return undefined;
+  }
+
+  /** Hashes `content`, read after a stat gave `st`, and remembers it. */
+  #store(path: WorkspacePath, st: HasherStat, statKey: string, startedAt: number, content: Buffer): Entry {
     const value = this.#derive?.fn(path, content);
     const entry: Entry = {
       statKey,
@@ -368,7 +378,7 @@ export class FileHasher<D = unknown> {
     this.#entries.set(path, entry);
     this.#answered.add(path);
     this.#dirty = true;
-    return ok(entry);
+    return entry;
   }
 
   #olderThanRacyWindow(st: HasherStat, startedAtMs: number): boolean {

@@ -12,31 +12,25 @@ export interface HasherStat {
 }
 
 /**
- * The file system as the hasher sees it: two calls on absolute paths. Both reject with Node's
- * system errors (`code: 'ENOENT'` and so on) like `node:fs/promises`. Tests wrap
- * `nodeHasherFs` to count reads or to inject faults.
+ * The file system as the hasher sees it: two synchronous calls on absolute paths, which throw
+ * Node's system errors (`code: 'ENOENT'` and so on) like `node:fs`. Tests wrap `nodeHasherFs`
+ * to count reads or to inject faults.
+ *
+ * Synchronous on purpose: a build stats and reads tens of thousands of small files, and a
+ * synchronous stat or read costs a few microseconds where a round trip through libuv's thread
+ * pool, or only a chain of promises per file, costs several times that.
  */
 export interface HasherFs {
-  /** Follows symlinks, like `fs.stat`. */
-  stat(absPath: string): Promise<HasherStat>;
-  readFile(absPath: string): Promise<Buffer>;
+  /** Follows symlinks, like `fs.statSync`. */
+  stat(absPath: string): HasherStat;
+  readFile(absPath: string): Buffer;
 }
 
-/**
- * The real file system. The calls are synchronous inside: a build stats and reads tens of
- * thousands of small files, and a synchronous stat or read costs a few microseconds where the
- * promise API's round trip through libuv's thread pool costs several times that. Errors still
- * come as rejections.
- */
+/** The real file system. */
 export const nodeHasherFs: HasherFs = {
-  // Async functions around synchronous calls: a throw becomes the rejection.
-  // eslint-disable-next-line @typescript-eslint/require-await
-  async stat(absPath) {
+  stat(absPath) {
     const s = fs.statSync(absPath);
     return { size: s.size, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, ino: s.ino, isFile: s.isFile() };
   },
-  // eslint-disable-next-line @typescript-eslint/require-await
-  async readFile(absPath) {
-    return fs.readFileSync(absPath);
-  },
+  readFile: (absPath) => fs.readFileSync(absPath),
 };

@@ -19,6 +19,7 @@ export function recordingGoIO(rec: ObservationRecorder, headers: GoIO['readHeade
   return {
     readdir: (dir) => Promise.resolve(listGoDir(rec, dir)),
     readHeader: headers,
+    readdirSync: (dir) => listGoDir(rec, dir),
   };
 }
 

@@ -5,10 +5,13 @@
  */
 import { realpath } from 'node:fs/promises';
 import * as path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import type { WorkspacePath } from '../../types.js';
 import { toWorkspacePath } from '../../util/fs-paths.js';
 import { loadGoPackages, type GoPackage, type PackageGraph } from '../graph.js';
 import { nodeGoIO } from '../io.js';
+import { GO_HEADER_DERIVE, goIOFromHasher } from '../hasher-io.js';
+import { FileHasher } from '../../hashing/file-hasher.js';
 import { loadModules, type GoWorkMode } from '../modules.js';
 import type { BuildContext } from '../scanner.js';
 import { buildContextFromGoEnv, probeGoEnv, runCommand } from '../toolchain.js';
@@ -185,9 +188,16 @@ export async function compareWithGoList(opts: {
   const ctx = buildContextFromGoEnv(probed.value, opts.platform.tags ?? []);
   const modules = await loadModules(root, { goWork: opts.goWork });
   if (!modules.ok) throw new Error(`loadModules: ${JSON.stringify(modules.error)}`);
-  const graphResult = await loadGoPackages({ roots: opts.roots, ctx, modules: modules.value, includeTests: opts.includeTests }, nodeGoIO(root));
+  const req = { roots: opts.roots, ctx, modules: modules.value, includeTests: opts.includeTests };
+  const graphResult = await loadGoPackages(req, nodeGoIO(root));
   const mismatches: string[] = [];
   const tag = `[${opts.platform.name}${opts.includeTests ? ' -test' : ''}]`;
+  // The planner reads through the stat cache and answers without promises where it can
+  // (GoIO.readdirSync/readHeaderSync): that path must load the very same graph.
+  const planned = await loadGoPackages(req, goIOFromHasher(root, new FileHasher({ root, derive: GO_HEADER_DERIVE })));
+  if (!isDeepStrictEqual(graphResult, planned)) {
+    mismatches.push(`${tag} the graph read without promises differs from the one read with them`);
+  }
   if (!graphResult.ok) {
     mismatches.push(`${tag} gob failed: ${graphResult.error.map((d) => d.message).join('; ')}`);
   }
