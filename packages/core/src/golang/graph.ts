@@ -22,7 +22,7 @@ import { compareGoStrings, sortedUnique } from './go-strings.js';
 function joinRel(dir: WorkspacePath, name: string): WorkspacePath {
   return dir === '' ? name : `${dir}/${name}`;
 }
-import type { GoFileHeader } from './header.js';
+import { spanRange, type GoFileHeader } from './header.js';
 import { NOT_SYNC, type GoDirEntry, type GoIO } from './io.js';
 import { limiter } from './limit.js';
 import { externalLinkingReason } from './platform.js';
@@ -140,7 +140,14 @@ export interface LoadGoPackagesOptions {
 }
 
 type Edge =
-  | { readonly kind: 'pkg'; readonly dir: WorkspacePath; readonly importPath: string; readonly at: Location }
+  | {
+      readonly kind: 'pkg';
+      readonly dir: WorkspacePath;
+      readonly importPath: string;
+      /** The importing package's directory and where it imports this (for cycle diagnostics). */
+      readonly fromDir: WorkspacePath;
+      readonly ref: SourceRef | undefined;
+    }
   | { readonly kind: 'std'; readonly importPath: string }
   | { readonly kind: 'external'; readonly modulePath: string; readonly version: string | undefined }
   | { readonly kind: 'none' };
@@ -320,7 +327,7 @@ export async function loadGoPackages(
 
   const reportEmbedError = (importPath: string, dir: WorkspacePath, e: EmbedError, where: ReadonlyMap<string, readonly SourceRef[]>): void => {
     const ref = where.get(e.pattern)?.[0];
-    report({ severity: 'error', code: 'embed-pattern', message: `package ${importPath}: ${e.message}`, location: fileLocation(dir, ref?.file, ref?.range) });
+    report({ severity: 'error', code: 'embed-pattern', message: `package ${importPath}: ${e.message}`, location: refLocation(dir, ref) });
   };
 
   // --- walking ----------------------------------------------------------------------------------
@@ -436,10 +443,10 @@ export async function loadGoPackages(
   const resolveEdge = (b: BuildState, from: FoundPkg, imp: string, refs: readonly SourceRef[], forTest: boolean): Edge | Promise<Edge> => {
     if (imp === 'C') return NO_EDGE;
     const ref = refs[0];
-    const at = fileLocation(from.dir, ref?.file, ref?.range);
+    const at = (): Location => refLocation(from.dir, ref);
     const importer = forTest && ref?.file !== undefined && from.files.xTestGoFiles.includes(ref.file) ? `${from.importPath}_test` : from.importPath;
     const fail = (code: string, message: string): Edge => {
-      report({ severity: 'error', code, message, location: at });
+      report({ severity: 'error', code, message, location: at() });
       return NO_EDGE;
     };
     const res = modules.resolveImport(imp, b.main ?? from.module);
@@ -483,7 +490,7 @@ export async function loadGoPackages(
             fail('import-main', `package ${importer} imports ${imp}: import "${imp}" is a program, not an importable package`);
           }
           visit(b, res.dir, imp, module, vendored, false);
-          return { kind: 'pkg', dir: res.dir, importPath: imp, at };
+          return { kind: 'pkg', dir: res.dir, importPath: imp, fromDir: from.dir, ref };
         };
         if (res.kind === 'vendor') return then(loadPkg(res.dir, imp, module, vendored), toTarget);
         return then(nestedModuleDir(res.module.dir, res.dir), (nested) => {
@@ -750,7 +757,7 @@ function checkCycles(
       const s = state.get(e.dir);
       if (s === 'active') {
         const cycle = [...stack.slice(stack.indexOf(e.dir)), e.dir].map(pathOf);
-        report({ severity: 'error', code: 'import-cycle', message: `import cycle not allowed: ${cycle.join(' imports ')}`, location: e.at });
+        report({ severity: 'error', code: 'import-cycle', message: `import cycle not allowed: ${cycle.join(' imports ')}`, location: refLocation(e.fromDir, e.ref) });
       } else if (s === undefined) {
         dfs(e.dir);
       }
@@ -782,10 +789,14 @@ function checkCycles(
         }
       }
       if (found) {
-        report({ severity: 'error', code: 'import-cycle', message: `import cycle not allowed in test: ${pathOf(r.dir)} (test) imports ${imp}, which imports ${pathOf(r.dir)}`, location: e.at });
+        report({ severity: 'error', code: 'import-cycle', message: `import cycle not allowed in test: ${pathOf(r.dir)} (test) imports ${imp}, which imports ${pathOf(r.dir)}`, location: refLocation(e.fromDir, e.ref) });
       }
     }
   }
+}
+
+function refLocation(dir: WorkspacePath, ref: SourceRef | undefined): Location {
+  return fileLocation(dir, ref?.file, ref?.span === undefined ? undefined : spanRange(ref.span));
 }
 
 function fileLocation(dir: WorkspacePath, file: string | undefined, range: Location['range']): Location {

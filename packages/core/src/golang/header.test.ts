@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { leadingCommentsComplete, parseGoFileHeader, parseOtherFileHeader, parseSourceFileHeader } from './header.js';
+import { leadingCommentsComplete, parseGoFileHeader, parseOtherFileHeader, parseSourceFileHeader, spanRange } from './header.js';
 
 describe('parseGoFileHeader', () => {
   it('reads the package clause and every import form', () => {
@@ -33,8 +33,9 @@ describe('parseGoFileHeader', () => {
       [undefined, 'example.com/x/y'],
       [undefined, 'unicode/utf8'],
     ]);
-    expect(h.imports[1]?.range.start).toEqual({ line: 5, column: 10, offset: 79 });
-    expect(h.imports[1]?.range.end.column).toBe(16);
+    // `"math"`: line 5, column 10, offset 79, 6 long.
+    expect(h.imports[1]?.span).toEqual([5, 10, 79, 6]);
+    expect(spanRange(h.imports[1]?.span ?? [0, 0, 0, 0])).toEqual({ start: { line: 5, column: 10, offset: 79 }, end: { line: 5, column: 16, offset: 85 } });
     expect(h.cgo).toBe(false);
   });
 
@@ -114,7 +115,12 @@ describe('//go:embed directives', () => {
   it('handles several, quoted and raw-quoted patterns on one line', () => {
     const h = parseGoFileHeader(withEmbed('//go:embed a.txt "b c.txt"\t`d*.txt`  all:e\nvar f embed.FS\n'));
     expect(h.embeds.map((e) => e.pattern)).toEqual(['a.txt', 'b c.txt', 'd*.txt', 'all:e']);
-    expect(h.embeds[1]?.range.start).toEqual({ line: 5, column: 18, offset: 44 });
+    expect(h.embeds.map((e) => e.span)).toEqual([
+      [5, 12, 38, 5],
+      [5, 18, 44, 9],
+      [5, 28, 54, 8],
+      [5, 38, 64, 5],
+    ]);
   });
 
   it('ignores directives inside strings, raw strings, runes and block comments', () => {

@@ -12,19 +12,33 @@ import type { Position, SourceRange } from '../types.js';
 import { isPlusBuildLine, trimSpace } from './constraint.js';
 import { quotedPrefixLength, unquoteGoString } from './go-strings.js';
 
+/**
+ * Where an import path or an embed pattern stands in a file: always within one line, so its
+ * start and its length say it all — `[line, column, offset, length]` (line and column 1-based,
+ * column, offset and length in UTF-16 code units, like `Position`). A tuple rather than a
+ * `SourceRange`: a repository's headers hold hundreds of thousands of them, in memory and in
+ * the stat cache, and only a diagnostic needs the range (`spanRange`).
+ */
+export type SourceSpan = readonly [line: number, column: number, offset: number, length: number];
+
+export function spanRange(s: SourceSpan): SourceRange {
+  const [line, column, offset, length] = s;
+  return { start: { line, column, offset }, end: { line, column: column + length, offset: offset + length } };
+}
+
 export interface GoImportSpec {
   /** The unquoted import path. */
   readonly path: string;
   /** The local name: an identifier, `_`, `.`, or undefined when absent. */
   readonly name?: string | undefined;
-  /** The range of the quoted path in the file. */
-  readonly range: SourceRange;
+  /** Where the quoted path is in the file. */
+  readonly span: SourceSpan;
 }
 
 export interface GoEmbedPattern {
   /** The pattern, unquoted. */
   readonly pattern: string;
-  readonly range: SourceRange;
+  readonly span: SourceSpan;
 }
 
 export interface GoFileHeader {
@@ -65,14 +79,15 @@ export function parseGoFileHeader(text: string): GoFileHeader {
   }
   for (const imp of reader.imports) {
     const path = unquoteGoString(src.slice(imp.start, imp.end));
-    const range = pos.range(imp.start, imp.end);
     if (path === undefined || !isValidImportPath(path)) {
       // Like go/build: an invalid import path makes the whole import list unusable.
-      parseError = { message: `invalid import path: ${src.slice(imp.start, imp.end)}`, range };
+      parseError = { message: `invalid import path: ${src.slice(imp.start, imp.end)}`, range: pos.range(imp.start, imp.end) };
       imports = [];
       break;
     }
-    imports.push(imp.name === undefined ? { path, range } : { path, name: imp.name, range });
+    // A valid import path has no newline, so the quoted path stands on one line.
+    const span = pos.span(imp.start, imp.end);
+    imports.push(imp.name === undefined ? { path, span } : { path, name: imp.name, span });
   }
   const hasEmbed = imports.some((i) => i.path === 'embed');
   return {
@@ -169,6 +184,12 @@ class PositionIndex {
 
   range(start: number, end: number): SourceRange {
     return { start: this.at(start), end: this.at(end) };
+  }
+
+  /** The span of `[start, end)`, which must lie within one line. */
+  span(start: number, end: number): SourceSpan {
+    const { line, column } = this.at(start);
+    return [line, column, start, end - start];
   }
 }
 
@@ -521,7 +542,7 @@ function parseEmbedDirective(lit: string, offset: number, pos: PositionIndex): G
       rest = rest.slice(j);
       at += j;
     }
-    out.push({ pattern: arg, range: pos.range(start, at) });
+    out.push({ pattern: arg, span: pos.span(start, at) });
   }
   return out;
 }

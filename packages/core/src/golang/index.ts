@@ -60,9 +60,11 @@ export {
   parseGoFileHeader,
   parseOtherFileHeader,
   parseSourceFileHeader,
+  spanRange,
   type GoEmbedPattern,
   type GoFileHeader,
   type GoImportSpec,
+  type SourceSpan,
 } from './header.js';
 export {
   archFeatureTags,

@@ -10,7 +10,7 @@
 import type { SourceRange } from '../types.js';
 import { evalConstraint, parseConstraintLine, type ConstraintExpr } from './constraint.js';
 import { compareGoStrings } from './go-strings.js';
-import type { GoFileHeader } from './header.js';
+import { spanRange, type GoFileHeader, type SourceSpan } from './header.js';
 import { KNOWN_ARCH, KNOWN_OS, UNIX_OS } from './syslist.js';
 
 export { parseGoFileHeader, parseOtherFileHeader, parseSourceFileHeader } from './header.js';
@@ -298,7 +298,7 @@ export function evalInContext(expr: ConstraintExpr, ctx: BuildContext): boolean 
 export interface SourceRef {
   /** File name within the package directory. */
   readonly file: string;
-  readonly range?: SourceRange | undefined;
+  readonly span?: SourceSpan | undefined;
 }
 
 export type PackageFileErrorCode =
@@ -474,7 +474,7 @@ export function classifyPackageFiles(files: readonly DirFile[], ctx: BuildContex
     for (const imp of imports) {
       if (imp.path !== 'C') continue;
       if (isTest) {
-        badGoFile({ code: 'cgo-in-test', message: `use of cgo in test ${file} not supported`, file, range: imp.range });
+        badGoFile({ code: 'cgo-in-test', message: `use of cgo in test ${file} not supported`, file, range: spanRange(imp.span) });
         continue;
       }
       isCgo = true;
@@ -506,8 +506,8 @@ export function classifyPackageFiles(files: readonly DirFile[], ctx: BuildContex
       embedMap = embedPos;
     }
     fileList.push(file);
-    if (importMap !== undefined) for (const imp of imports) addRef(importMap, imp.path, { file, range: imp.range });
-    if (embedMap !== undefined) for (const e of h?.embeds ?? []) addRef(embedMap, e.pattern, { file, range: e.range });
+    if (importMap !== undefined) for (const imp of imports) addRef(importMap, imp.path, { file, span: imp.span });
+    if (embedMap !== undefined) for (const e of h?.embeds ?? []) addRef(embedMap, e.pattern, { file, span: e.span });
   }
 
   // .S/.sx files are compiled by the C compiler, so they only count in cgo packages.
