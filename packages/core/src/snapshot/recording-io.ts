@@ -73,32 +73,26 @@ export function recordingWorkspaceFs(rec: ObservationRecorder): WorkspaceFs {
 }
 
 /**
- * fast-glob's `fs` option: its directory walk, recorded. fast-glob lists directories with
- * `readdir(dir, { withFileTypes: true }, cb)`; any other call is passed on and makes the record
- * incomplete (gob then plans from scratch next time: slower, never wrong).
+ * fast-glob's `fs` option: its directory walk, recorded. fast-glob's synchronous walk lists
+ * directories with `readdirSync(dir, { withFileTypes: true })`; any other call is passed on and
+ * makes the record incomplete (gob then plans from scratch next time: slower, never wrong).
  */
 export function recordingGlobFs(rec: ObservationRecorder): GlobFs {
-  const readdir = ((dir: string, ...rest: unknown[]): void => {
-    const cb = rest.at(-1) as (err: NodeJS.ErrnoException | null, entries: unknown) => void;
-    const opts = rest.length > 1 ? (rest[0] as { withFileTypes?: boolean } | undefined) : undefined;
+  const readdirSync = ((dir: string, opts?: { withFileTypes?: boolean }): unknown => {
     const r = toWorkspacePath(rec.root, dir);
     if (opts?.withFileTypes !== true || r.startsWith('..') || path.isAbsolute(r)) {
       rec.markIncomplete(`could not record the listing of ${dir}`);
-      fs.readdir(dir, cb);
-      return;
+      return fs.readdirSync(dir, opts as { withFileTypes: true });
     }
     let entries: fs.Dirent[] | undefined;
-    let error: NodeJS.ErrnoException | null = null;
     try {
       entries = rec.listDir(r);
-      if (entries === undefined) error = Object.assign(new Error(`ENOENT: no such directory, scandir '${dir}'`), { code: 'ENOENT' });
     } catch (e) {
-      error = e as NodeJS.ErrnoException;
       rec.markIncomplete(`could not record the listing of ${dir}`);
+      throw e;
     }
-    process.nextTick(() => {
-      cb(error, entries ?? []);
-    });
-  }) as GlobFs['readdir'];
-  return { readdir };
+    if (entries === undefined) throw Object.assign(new Error(`ENOENT: no such directory, scandir '${dir}'`), { code: 'ENOENT' });
+    return entries;
+  }) as GlobFs['readdirSync'];
+  return { readdirSync };
 }

@@ -11,7 +11,11 @@ import { compareStrings } from '../labels/suggest.js';
 
 export const BUILD_FILE_NAME = 'BUILD.yaml';
 
-/** Replaces parts of the file system fast-glob walks (gob records the directories it lists). */
+/**
+ * Replaces parts of the file system fast-glob walks (gob records the directories it lists). The
+ * walk is fast-glob's synchronous one: it lists each directory with
+ * `readdirSync(dir, { withFileTypes: true })`.
+ */
 export type GlobFs = NonNullable<fg.Options['fs']>;
 
 /**
@@ -25,9 +29,12 @@ export const ALWAYS_SKIPPED_DIRS: readonly string[] = ['.git', 'node_modules', '
  * Workspace-relative paths of every BUILD.yaml, sorted. `ignore` holds gob.yaml's globs,
  * relative to the root; a glob that names a directory also skips everything inside it.
  */
+// eslint-disable-next-line @typescript-eslint/require-await -- callers take a promise; the walk is synchronous
 export async function discoverBuildFiles(root: string, ignore: readonly string[], globFs?: GlobFs): Promise<Result<WorkspacePath[], Diagnostic>> {
   try {
-    const found = await fg(`**/${BUILD_FILE_NAME}`, {
+    // The synchronous walk: on a tree of thousands of directories, the asynchronous one costs
+    // two to three times as much in callbacks, for reads that are quick anyway.
+    const found = fg.sync(`**/${BUILD_FILE_NAME}`, {
       cwd: root,
       ...(globFs === undefined ? {} : { fs: globFs }),
       dot: false,
