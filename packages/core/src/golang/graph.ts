@@ -16,7 +16,7 @@ import type { Location, WorkspacePath } from '../types.js';
 import { joinWorkspacePath } from '../util/fs-paths.js';
 import { err, ok, type Result } from '../util/result.js';
 import { resolveEmbedPatterns, type EmbedError, type ResolvedEmbeds } from './embed.js';
-import { compareGoStrings, sortedUnique } from './go-strings.js';
+import { compareGoStrings, sortedUnique, sortGoStrings } from './go-strings.js';
 
 /** Joins a clean workspace directory and a file name (faster than a normalising join). */
 function joinRel(dir: WorkspacePath, name: string): WorkspacePath {
@@ -659,8 +659,8 @@ export async function loadGoPackages(
       importPath: r.importPath,
       mainModule: r.module,
       includesTests: withTests,
-      packages: new Map([...members.entries()].sort((x, y) => compareGoStrings(x[0], y[0]))),
-      externalModules: new Map([...external.entries()].sort((x, y) => compareGoStrings(x[0], y[0]))),
+      packages: sortedByKey(members),
+      externalModules: sortedByKey(external),
       std: sortedUnique(std),
       get inputFiles(): readonly WorkspacePath[] {
         if (inputFiles === undefined) {
@@ -675,6 +675,11 @@ export async function loadGoPackages(
       moduleStateFiles: set.stateFiles(modList),
     };
   }
+}
+
+/** A copy of `m` with its keys in Go's byte order (sorting the keys natively where that agrees). */
+function sortedByKey<V>(m: ReadonlyMap<string, V>): Map<string, V> {
+  return new Map(sortGoStrings([...m.keys()]).map((k) => [k, m.get(k) as V]));
 }
 
 function makePackage(
