@@ -66,6 +66,20 @@ describe('parseGoFileHeader', () => {
     expect(h.parseError).toBeDefined();
   });
 
+  it('accepts exactly the import path characters the Go spec allows', () => {
+    // The rule as the spec states it: graphic, not a space, none of the banned characters.
+    const banned = '!"#$%&\'()*,:;<=>?[\\]^{|}`\ufffd';
+    const allowed = (ch: string): boolean => !banned.includes(ch) && !/[\s\p{C}]/u.test(ch);
+    const codes = [...Array.from({ length: 0x80 }, (_, i) => i), 0xa0, 0xe9, 0x200b, 0x3000, 0xfffd, 0x1f600];
+    for (const code of codes) {
+      const ch = String.fromCodePoint(code);
+      // Written with an escape, so that any character fits in the literal.
+      const escaped = code < 0x80 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\U${code.toString(16).padStart(8, '0')}`;
+      const h = parseGoFileHeader(`package p\nimport "a${escaped}b"\n`);
+      expect({ code, imports: h.imports.map((i) => i.path) }).toEqual({ code, imports: allowed(ch) ? [`a${ch}b`] : [] });
+    }
+  });
+
   it('drops all imports when one path is invalid, like go/build', () => {
     const h = parseGoFileHeader('package p\nimport ("fmt"; "a:b")\n');
     expect(h.imports).toEqual([]);

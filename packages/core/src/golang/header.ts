@@ -205,9 +205,28 @@ function isIdentChar(c: string): boolean {
   );
 }
 
+/** Printable ASCII characters an import path may hold: codes 0x21–0x7e, less the banned ones. */
+const ASCII_ALLOWED = ((): Uint8Array => {
+  const ok = new Uint8Array(128);
+  for (let c = 0x21; c < 0x7f; c++) ok[c] = 1;
+  for (const ch of '!"#$%&\'()*,:;<=>?[\\]^{|}`') ok[ch.charCodeAt(0)] = 0;
+  return ok;
+})();
+
 /** The implementation restriction on import paths from the Go spec (as go/build checks it). */
 function isValidImportPath(path: string): boolean {
   if (path === '') return false;
+  // Nearly every import path is printable ASCII: checked by table, without a regular expression per character.
+  let ascii = true;
+  for (let i = 0; i < path.length; i++) {
+    const c = path.charCodeAt(i);
+    if (c >= 0x80) {
+      ascii = false;
+      break;
+    }
+    if (ASCII_ALLOWED[c] !== 1) return false;
+  }
+  if (ascii) return true;
   const illegal = '!"#$%&\'()*,:;<=>?[\\]^{|}`\ufffd';
   for (const ch of path) {
     // Not graphic, or a space, or one of the characters the spec allows implementations to ban.

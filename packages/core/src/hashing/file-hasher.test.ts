@@ -67,6 +67,22 @@ describe('FileHasher digests', () => {
     expect(await h.digestMany(['dir/sub/b.txt', 'a.go'])).toEqual([sha(''), sha('package a\n')]);
   });
 
+  it('hashes files larger than the read buffer it reuses, and small ones read after them', async () => {
+    const big = Buffer.alloc(3 * 1024 * 1024 + 17, 'abcdefghij');
+    await fs.writeFile(path.join(root, 'big.bin'), big);
+    await write('small.go', 'package small\n');
+    const h = hasher();
+    expect(await h.digestMany(['small.go', 'big.bin', 'small.go', 'big.bin'])).toEqual([
+      sha('package small\n'),
+      sha(big),
+      sha('package small\n'),
+      sha(big),
+    ]);
+    const fresh = hasher();
+    expect(await fresh.digest('big.bin')).toBe(sha(big));
+    expect(await fresh.digest('small.go')).toBe(sha('package small\n'));
+  });
+
   it('reports a missing file as a typed failure', async () => {
     const h = hasher();
     await expect(h.digest('nope.go')).rejects.toBeInstanceOf(HashFileError);

@@ -34,7 +34,8 @@ export interface DeriveSpec<D> {
    * not care about). The result must be JSON data: it is stored with `JSON.stringify` and
    * `derived()` returns it as `JSON.parse` gives it back, also in the build that computed it,
    * so a cached build sees exactly what a clean one sees (`undefined` becomes `null`).
-   * A throw is a bug and rejects the `digest`/`derived` call.
+   * A throw is a bug and rejects the `digest`/`derived` call. `content` is only valid during
+   * the call (the hasher reads into a buffer it reuses): keep none of it.
    */
   fn(path: WorkspacePath, content: Buffer): D;
   /**

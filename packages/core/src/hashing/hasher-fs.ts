@@ -23,7 +23,42 @@ export interface HasherStat {
 export interface HasherFs {
   /** Follows symlinks, like `fs.statSync`. */
   stat(absPath: string): HasherStat;
+  /**
+   * The file's content. The buffer may be one the next call reuses: use it before calling
+   * again, and keep none of it.
+   */
   readFile(absPath: string): Buffer;
+}
+
+/** Files up to this size are read into one buffer kept for the next read. */
+const SHARED_READ_BYTES = 1 << 20;
+let shared: Buffer | undefined;
+
+/**
+ * Reads a whole file into the shared buffer (a larger one into a buffer of its own): one open,
+ * reads until the end and a close, without the fstat and the allocation of `readFileSync` —
+ * which over tens of thousands of small files is a fifth of reading them.
+ */
+function readShared(absPath: string): Buffer {
+  shared ??= Buffer.allocUnsafe(SHARED_READ_BYTES);
+  let buf = shared;
+  let n = 0;
+  const fd = fs.openSync(absPath, 'r');
+  try {
+    for (;;) {
+      if (n === buf.length) {
+        const bigger = Buffer.allocUnsafe(buf.length * 2);
+        buf.copy(bigger, 0, 0, n);
+        buf = bigger;
+      }
+      const got = fs.readSync(fd, buf, n, buf.length - n, null);
+      if (got === 0) break;
+      n += got;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return buf.subarray(0, n);
 }
 
 /** The real file system. */
@@ -32,5 +67,5 @@ export const nodeHasherFs: HasherFs = {
     const s = fs.statSync(absPath);
     return { size: s.size, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, ino: s.ino, isFile: s.isFile() };
   },
-  readFile: (absPath) => fs.readFileSync(absPath),
+  readFile: readShared,
 };
