@@ -67,15 +67,17 @@ export function packageManifestText(files: Readonly<Record<WorkspacePath, Sha256
   return canonicalJson({ files });
 }
 
-/** A package manifest's text with its digest. */
+/** A package manifest's text with its digest, and the files it was made of. */
 export interface PackageManifest {
   readonly digest: Sha256;
   readonly text: string;
+  /** Path → digest of every file it lists (what `text` is the canonical JSON of). */
+  readonly files: Readonly<Record<WorkspacePath, Sha256>>;
 }
 
 export function packageManifest(files: Readonly<Record<WorkspacePath, Sha256>>): PackageManifest {
   const text = packageManifestText(files);
-  return { digest: hashBytes(text), text };
+  return { digest: hashBytes(text), text, files };
 }
 
 /** Drops absent optional fields, so a manifest is plain JSON data (canonical JSON has no undefined). */

@@ -90,6 +90,8 @@ export function describeHashFailure(f: HashFailure): string {
 export interface AnsweredFile {
   readonly path: WorkspacePath;
   readonly statKey: string;
+  /** The stat behind `statKey` as numbers, when this instance took it (else parse `statKey`). */
+  readonly stat?: HasherStat | undefined;
   readonly digest: Sha256;
   readonly trusted: boolean;
   readonly derivedJson: string | undefined;
@@ -133,6 +135,8 @@ interface Entry {
   readonly derivedJson: string | undefined;
   /** The value itself, when computed here from plain data (`DeriveSpec.plainData`). */
   readonly derivedValue?: unknown;
+  /** The stat the entry was read after, when read here. */
+  readonly stat?: HasherStat;
 }
 
 /**
@@ -299,7 +303,7 @@ export class FileHasher<D = unknown> {
     const out: AnsweredFile[] = [];
     for (const path of paths ?? this.#answered) {
       const e = this.#answered.has(path) ? this.#entries.get(path) : undefined;
-      if (e !== undefined) out.push({ path, statKey: e.statKey, digest: e.digest, trusted: e.trusted, derivedJson: e.derivedJson });
+      if (e !== undefined) out.push({ path, statKey: e.statKey, stat: e.stat, digest: e.digest, trusted: e.trusted, derivedJson: e.derivedJson });
     }
     return out;
   }
@@ -370,6 +374,7 @@ export class FileHasher<D = unknown> {
     const value = this.#derive?.fn(path, content);
     const entry: Entry = {
       statKey,
+      stat: st,
       digest: hashBytes(content),
       trusted: content.length === st.size && this.#olderThanRacyWindow(st, startedAt),
       readHere: content.length === st.size,

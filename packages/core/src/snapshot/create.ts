@@ -7,7 +7,6 @@ import { defined, type KeyManifest } from '../actions/key.js';
 import type { AnsweredFile } from '../hashing/file-hasher.js';
 import { hashBytes } from '../hashing/hash-bytes.js';
 import type { WorkspacePath } from '../types.js';
-import { packageManifestOf } from './keys.js';
 import { statIdFromKey, type ObservationRecorder } from './observations.js';
 import {
   CONFIG,
@@ -78,7 +77,7 @@ export function createSnapshot(inp: SnapshotInputs): { ok: true; snapshot: PlanS
   for (const f of inp.recorder.files.values()) addFile([f.path, ...f.stat, f.digest, (f.racy ? RACY : 0) | CONFIG, '']);
   for (const h of inp.hashed) {
     const header = h.derivedJson === undefined || h.derivedJson === 'null' ? '' : hashBytes(h.derivedJson).slice(0, 32);
-    const id = statIdFromKey(h.statKey);
+    const id = h.stat === undefined ? statIdFromKey(h.statKey) : ([h.stat.size, h.stat.mtimeMs, h.stat.ctimeMs, h.stat.ino] as const);
     if (id === undefined) return { ok: false, reason: `unexpected stat key for ${h.path}` };
     const i = fileIndex.get(h.path);
     if (i === undefined) {
@@ -100,18 +99,29 @@ export function createSnapshot(inp: SnapshotInputs): { ok: true; snapshot: PlanS
     const prov = inp.provenance.get(a.id);
     if (prov === undefined) return { ok: false, reason: `no provenance for ${a.id}` };
     const pkgs: number[] = [];
-    for (const p of prov.packages) {
+    for (const [j, p] of prov.packages.entries()) {
       let i = packageIndex.get(p.id);
       if (i === undefined) {
+        const digest = a.manifest.packages[p.dir];
+        if (digest === undefined) return { ok: false, reason: `${a.id}'s manifest has no package ${p.dir}` };
+        // The package manifest the planner made (in the same order as the provenance): the files
+        // recorded here must be exactly the ones it listed, with the same digests, so that the
+        // manifest rebuilt from them (packageManifestOf) is the same text and digest.
+        const planned = a.packageManifests[j];
+        if (planned?.digest !== digest) return { ok: false, reason: `${a.id} has no package manifest for ${p.dir}` };
         const idx: number[] = [];
+        const seen = new Set<WorkspacePath>();
         for (const f of p.files) {
           const fi = fileIndex.get(f);
           if (fi === undefined) return { ok: false, reason: `${f} is an input of ${a.id} but was not hashed` };
+          if (seen.has(f) || planned.files[f] !== (files[fi] as FileEntry)[F_DIGEST]) {
+            return { ok: false, reason: `the snapshot does not rebuild the manifest of package ${p.dir}` };
+          }
+          seen.add(f);
           idx.push(fi);
         }
+        if (Object.keys(planned.files).length !== idx.length) return { ok: false, reason: `the snapshot does not rebuild the manifest of package ${p.dir}` };
         i = packages.length;
-        const digest = a.manifest.packages[p.dir];
-        if (digest === undefined) return { ok: false, reason: `${a.id}'s manifest has no package ${p.dir}` };
         packages.push([p.importPath, p.dir, idx, digest]);
         packageIndex.set(p.id, i);
       }
@@ -182,7 +192,8 @@ export function createSnapshot(inp: SnapshotInputs): { ok: true; snapshot: PlanS
     outputs: inp.outputs,
   };
   // The snapshot must give back every manifest exactly, or it must not exist. Everything but the
-  // files is copied from the manifest above; the files are rebuilt from packages: check them.
+  // files is copied from the manifest above; the files are rebuilt from packages (whose file
+  // lists were checked against the planner's package manifests above): check the rest.
   const byId = new Map(actions.map((a) => [a.id, a]));
   for (const [n, a] of actions.entries()) {
     const m = inp.plan.actions[n]?.manifest;
@@ -204,12 +215,6 @@ export function createSnapshot(inp: SnapshotInputs): { ok: true; snapshot: PlanS
     for (const i of a.extra) {
       const f = files[i] as FileEntry;
       if (m.moduleFiles[f[F_PATH]] !== f[F_DIGEST]) return { ok: false, reason: `the snapshot does not rebuild ${f[F_PATH]} for ${a.id}` };
-    }
-  }
-  // Each package's digest must be what its files give.
-  for (const e of packages) {
-    if (packageManifestOf(files, e, (i) => (files[i] as FileEntry)[F_DIGEST]).digest !== e[3]) {
-      return { ok: false, reason: `the snapshot does not rebuild the manifest of package ${e[1]}` };
     }
   }
   return { ok: true, snapshot };
