@@ -16,6 +16,7 @@ import type { Location, WorkspacePath } from '../types.js';
 import { joinWorkspacePath } from '../util/fs-paths.js';
 import { err, ok, type Result } from '../util/result.js';
 import { resolveEmbedPatterns, type EmbedError, type ResolvedEmbeds } from './embed.js';
+import { closureSets, type Closure, type ClosureSets } from './closure-sets.js';
 import { compareGoStrings, sortedUnique, sortGoStrings } from './go-strings.js';
 
 /** Joins a clean workspace directory and a file name (faster than a normalising join). */
@@ -591,6 +592,14 @@ export async function loadGoPackages(
 
   for (const b of builds.values()) checkCycles(b, packages, rootInfos.filter((r) => r.build === b), req.includeTests === true, report);
 
+  // One set of closures per build, made on first use (not for roots loaded with tests, whose
+  // closures start from test imports: those are walked).
+  const setsByBuild = new Map<BuildState, ClosureSets | undefined>();
+  const setsFor = (b: BuildState): ClosureSets | undefined => {
+    if (!setsByBuild.has(b)) setsByBuild.set(b, closureSets(b.edges, rootInfos.filter((r) => r.build === b)));
+    return setsByBuild.get(b);
+  };
+
   const roots: GoRootClosure[] = [];
   const allExternal = new Map<string, string | undefined>();
   const allStd = new Set<string>();
@@ -617,7 +626,10 @@ export async function loadGoPackages(
     warnings: diagnostics,
   });
 
-  function rootClosure(r: RootInfo, root: GoPackage, pkgs: ReadonlyMap<WorkspacePath, GoPackage>, withTests: boolean, set: ModuleSet): GoRootClosure {
+  /** The closure of one root: from the build's closure sets where they answer, else by walking it. */
+  function walkOrLookUp(r: RootInfo, withTests: boolean): Closure {
+    const known = withTests ? undefined : setsFor(r.build)?.closureOf(r.importPath);
+    if (known !== undefined && known.members.get(r.importPath) === r.dir) return known;
     const b = r.build;
     const members = new Map<string, WorkspacePath>();
     const external = new Map<string, string | undefined>();
@@ -645,6 +657,11 @@ export async function loadGoPackages(
       take(t?.xtest);
     }
     for (let i = 0; i < queue.length; i++) take(b.edges.get(queue[i] ?? ''));
+    return { members: sortedByKey(members), std: sortedUnique(std), external: sortedByKey(external) };
+  }
+
+  function rootClosure(r: RootInfo, root: GoPackage, pkgs: ReadonlyMap<WorkspacePath, GoPackage>, withTests: boolean, set: ModuleSet): GoRootClosure {
+    const { members, std, external } = walkOrLookUp(r, withTests);
     const mods = new Set<GoModule>([r.module]);
     for (const dir of members.values()) {
       const p = pkgs.get(dir);
@@ -659,9 +676,9 @@ export async function loadGoPackages(
       importPath: r.importPath,
       mainModule: r.module,
       includesTests: withTests,
-      packages: sortedByKey(members),
-      externalModules: sortedByKey(external),
-      std: sortedUnique(std),
+      packages: members,
+      externalModules: external,
+      std,
       get inputFiles(): readonly WorkspacePath[] {
         if (inputFiles === undefined) {
           const inputs = new Set<WorkspacePath>();
