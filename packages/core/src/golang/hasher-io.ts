@@ -3,7 +3,7 @@
  * hashes a file and remembered in the stat cache: a no-op build parses nothing.
  */
 import type { Sha256, WorkspacePath } from '../types.js';
-import { parseSourceFileHeader, type GoFileHeader } from './header.js';
+import { parseGoFileHeaderBytes, parseSourceFileHeader, type GoFileHeader } from './header.js';
 import { NOT_SYNC, nodeGoIO, type GoDirEntry, type GoIO } from './io.js';
 import { HashFileError, type HashFailure } from '../hashing/file-hasher.js';
 import type { Result } from '../util/result.js';
@@ -22,6 +22,8 @@ export const GO_HEADER_DERIVE = {
   fn(path: WorkspacePath, content: Buffer): GoFileHeader | null {
     const name = path.slice(path.lastIndexOf('/') + 1);
     if (!isSourceFileName(name) || nameExt(name) === '.syso') return null;
+    // A Go file's header is usually in its first kilobytes: decoded alone when that gives the same.
+    if (name.endsWith('.go')) return parseGoFileHeaderBytes(content);
     return parseSourceFileHeader(name, content.toString('utf8'));
   },
 };

@@ -1,5 +1,17 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { leadingCommentsComplete, parseGoFileHeader, parseOtherFileHeader, parseSourceFileHeader, spanRange } from './header.js';
+import {
+  HEADER_PREFIX_BYTES,
+  leadingCommentsComplete,
+  parseGoFileHeader,
+  parseGoFileHeaderBytes,
+  parseOtherFileHeader,
+  parseSourceFileHeader,
+  spanRange,
+} from './header.js';
 
 describe('parseGoFileHeader', () => {
   it('reads the package clause and every import form', () => {
@@ -164,5 +176,59 @@ describe('non-Go sources', () => {
     expect(leadingCommentsComplete('// a\n/* b\n')).toBe(false);
     expect(leadingCommentsComplete('// a\n\nint x;\n')).toBe(true);
     expect(leadingCommentsComplete('/* a */ int x;\n')).toBe(true);
+  });
+});
+
+describe('parsing a header from the first bytes of a file', () => {
+  const same = (text: string | Buffer): void => {
+    const bytes = typeof text === 'string' ? Buffer.from(text) : text;
+    expect(parseGoFileHeaderBytes(bytes)).toEqual(parseGoFileHeader(bytes.toString('utf8')));
+  };
+  const filler = (n: number): string => `// ${'x'.repeat(n)}\n`;
+
+  it('gives what decoding the whole file gives, wherever the cut falls', () => {
+    const body = `func f() int { return 1 }\n${'var v = "é€😀"\n'.repeat(400)}`;
+    for (let n = HEADER_PREFIX_BYTES - 120; n <= HEADER_PREFIX_BYTES + 20; n++) {
+      // The header ends at or around the cut: in the imports, in a comment, in a character.
+      same(`${filler(n)}package p\n\nimport (\n\t"fmt"\n\t"é/x"\n)\n\n${body}`);
+      same(`package p\n${filler(n)}import "fmt"\n/* a\ncomment */\n${body}`);
+      same(`//go:build linux\n${filler(n)}\npackage p\n${body}`);
+      same(`// +build linux\n\n${'é'.repeat(n >> 1)}\npackage p\nimport "fmt"\n${body}`);
+      same(`/*\n${'x'.repeat(n)}\n*/\npackage p\nimport "fmt"\n${body}`);
+      same(`package p\nimport "embed"\n${filler(n)}//go:embed a.txt\nvar s string\n${body}`);
+      same(`package p\nimport "fmt"\n${filler(n)}import "os"\n${body}`);
+      same(`package p\nimport "f\u0000mt"\n${filler(n)}${body}`);
+    }
+  });
+
+  it('gives what decoding the whole file gives for every Go file of the toolchain and the example', () => {
+    const goroot = execFileSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).trim();
+    const example = fileURLToPath(new URL('../../../../examples/monorepo/', import.meta.url));
+    const files: string[] = [];
+    const walk = (dir: string): void => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (e.name.endsWith('.go')) files.push(p);
+      }
+    };
+    walk(path.join(goroot, 'src'));
+    walk(example);
+    expect(files.length).toBeGreaterThan(1000);
+    let longer = 0;
+    for (const f of files) {
+      const content = fs.readFileSync(f);
+      if (content.length > HEADER_PREFIX_BYTES) longer++;
+      // As it is, and moved by a comment holding characters of two, three and four bytes, so that
+      // the cut falls inside them.
+      for (const pad of ['', '// é\n', '// €\n', '// 😀\n']) {
+        const bytes = Buffer.concat([Buffer.from(pad), content]);
+        const whole = parseGoFileHeader(bytes.toString('utf8'));
+        const fromBytes = parseGoFileHeaderBytes(bytes);
+        if (JSON.stringify(fromBytes) !== JSON.stringify(whole)) expect({ file: f, pad, header: fromBytes }).toEqual({ file: f, pad, header: whole });
+      }
+    }
+    // Most of them are longer than the part decoded first: the comparison is not a trivial one.
+    expect(longer).toBeGreaterThan(files.length / 2);
   });
 });

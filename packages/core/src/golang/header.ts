@@ -67,6 +67,38 @@ const BOM = '\ufeff';
 
 /** Parses the header of a Go file. */
 export function parseGoFileHeader(text: string): GoFileHeader {
+  return parseGoHeader(text).header;
+}
+
+/**
+ * How much of a Go file is decoded first when parsing its header from bytes: enough for the
+ * header of most files, which the rest of the file cannot change (see `parseGoFileHeaderBytes`).
+ */
+export const HEADER_PREFIX_BYTES = 2048;
+
+/**
+ * `parseGoFileHeader` of the file's UTF-8 `content`, decoding only its first
+ * `HEADER_PREFIX_BYTES` when the header is complete within them: the import reader stopped at
+ * the next declaration well before the cut, no error was met and the file does not import
+ * "embed" (whose `//go:embed` lines may stand anywhere). Otherwise the whole file is decoded. Decoding is most of the cost of a header for
+ * any file longer than its header.
+ */
+export function parseGoFileHeaderBytes(content: Buffer): GoFileHeader {
+  if (content.length > HEADER_PREFIX_BYTES) {
+    const head = parseGoHeader(content.toString('utf8', 0, HEADER_PREFIX_BYTES));
+    if (head.complete) return head.header;
+  }
+  return parseGoHeader(content.toString('utf8')).header;
+}
+
+/**
+ * A cut through the bytes of a character decodes to replacement characters at the very end of a
+ * prefix; the header must stop before them, and before anything they could be mistaken for.
+ */
+const PREFIX_MARGIN = 8;
+
+/** The header, and whether it would be the same with any text after `text` (see `parseGoFileHeaderBytes`). */
+function parseGoHeader(text: string): { header: GoFileHeader; complete: boolean } {
   const src = text.startsWith(BOM) ? text.slice(1) : text;
   const pos = new PositionIndex(src);
   const reader = new ImportReader(src);
@@ -90,7 +122,7 @@ export function parseGoFileHeader(text: string): GoFileHeader {
     imports.push(imp.name === undefined ? { path, span } : { path, name: imp.name, span });
   }
   const hasEmbed = imports.some((i) => i.path === 'embed');
-  return {
+  const header: GoFileHeader = {
     packageName: clause,
     imports,
     goBuild: constraint.goBuild,
@@ -101,6 +133,9 @@ export function parseGoFileHeader(text: string): GoFileHeader {
     binaryOnly: constraint.binaryOnly,
     parseError,
   };
+  // The build-constraint comments end before the package clause, which the reader read whole.
+  const complete = parseError === undefined && !hasEmbed && reader.stoppedBefore(src.length - PREFIX_MARGIN);
+  return { header, complete };
 }
 
 /** Parses the leading comments of a non-Go source file (.c, .h, .s, …) for build constraints. */
@@ -293,6 +328,14 @@ class ImportReader {
       return '';
     }
     return c;
+  }
+
+  /**
+   * The reader stopped without an error at a character (the start of the next declaration)
+   * before `offset`: it read nothing at or after it.
+   */
+  stoppedBefore(offset: number): boolean {
+    return this.err === undefined && !this.eof && this.i <= offset;
   }
 
   /** Offset of the character returned by the last peekByte. */
