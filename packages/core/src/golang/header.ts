@@ -80,8 +80,8 @@ export const HEADER_PREFIX_BYTES = 2048;
  * `parseGoFileHeader` of the file's UTF-8 `content`, decoding only its first
  * `HEADER_PREFIX_BYTES` when the header is complete within them: the import reader stopped at
  * the next declaration well before the cut, no error was met and the file does not import
- * "embed" (whose `//go:embed` lines may stand anywhere). Otherwise the whole file is decoded. Decoding is most of the cost of a header for
- * any file longer than its header.
+ * "embed" (whose `//go:embed` lines may stand anywhere). Otherwise the whole file is decoded.
+ * Decoding is most of the cost of a header for any file longer than its header.
  */
 export function parseGoFileHeaderBytes(content: Buffer): GoFileHeader {
   if (content.length > HEADER_PREFIX_BYTES) {
