@@ -177,6 +177,9 @@ interface BuildState {
   readonly testEdges: Map<WorkspacePath, { test: Map<string, Edge>; xtest: Map<string, Edge> }>;
 }
 
+/** A directory's entries; undefined when it does not exist. */
+type Listing = readonly GoDirEntry[] | undefined;
+
 const EMPTY_EMBEDS: ResolvedEmbeds = { files: [], paths: [], byPattern: new Map() };
 const NO_EDGE: Edge = { kind: 'none' };
 
@@ -202,9 +205,8 @@ export async function loadGoPackages(
     diagnostics.push(d);
   };
 
-  const dirMemo = new Map<WorkspacePath, Promise<readonly GoDirEntry[] | undefined>>();
-  /** Listings that were answered without a promise (also in dirMemo, resolved). */
-  const dirValues = new Map<WorkspacePath, readonly GoDirEntry[] | undefined>();
+  /** Each directory's listing: the listing itself when it was answered without a promise. */
+  const dirMemo = new Map<WorkspacePath, Listing | Promise<Listing>>();
   const readdirFailed = (dir: WorkspacePath, e: unknown): void => {
     report({ severity: 'error', code: 'io-error', message: `reading directory ${dir || '.'}: ${errorText(e)}`, location: { file: dir || '.' } });
   };
@@ -212,28 +214,28 @@ export async function loadGoPackages(
   // files, and a chain of promises per file costs more than reading it.
   const readdirSync = io.readdirSync;
   const readHeaderSync = io.readHeaderSync;
-  /** The listing without a promise, or NOT_SYNC when the IO cannot give it so. */
-  const listNow = (dir: WorkspacePath): readonly GoDirEntry[] | undefined | typeof NOT_SYNC => {
-    if (dirValues.has(dir)) return dirValues.get(dir);
-    if (readdirSync === undefined || dirMemo.has(dir)) return NOT_SYNC;
-    let entries: readonly GoDirEntry[] | undefined | typeof NOT_SYNC;
+  /** The listing without a promise, or NOT_SYNC when it is (or must be) read through one. */
+  const listNow = (dir: WorkspacePath): Listing | typeof NOT_SYNC => {
+    if (dirMemo.has(dir)) {
+      const known = dirMemo.get(dir);
+      return known instanceof Promise ? NOT_SYNC : known;
+    }
+    if (readdirSync === undefined) return NOT_SYNC;
+    let entries: Listing | typeof NOT_SYNC;
     try {
       entries = readdirSync(dir);
     } catch (e) {
       readdirFailed(dir, e);
       entries = undefined;
     }
-    if (entries !== NOT_SYNC) {
-      dirValues.set(dir, entries);
-      dirMemo.set(dir, Promise.resolve(entries));
-    }
+    if (entries !== NOT_SYNC) dirMemo.set(dir, entries);
     return entries;
   };
-  const readdir = (dir: WorkspacePath): Promise<readonly GoDirEntry[] | undefined> => {
-    let p = dirMemo.get(dir);
+  const readdir = (dir: WorkspacePath): Promise<Listing> => {
+    const now = listNow(dir);
+    if (now !== NOT_SYNC) return Promise.resolve(now);
+    let p = dirMemo.get(dir) as Promise<Listing> | undefined;
     if (p === undefined) {
-      const now = listNow(dir);
-      if (now !== NOT_SYNC) return Promise.resolve(now);
       p = limit(() => io.readdir(dir)).catch((e: unknown) => {
         readdirFailed(dir, e);
         return undefined;
@@ -629,7 +631,7 @@ export async function loadGoPackages(
   /** The closure of one root: from the build's closure sets where they answer, else by walking it. */
   function walkOrLookUp(r: RootInfo, withTests: boolean): Closure {
     const known = withTests ? undefined : setsFor(r.build)?.closureOf(r.importPath);
-    if (known !== undefined && known.members.get(r.importPath) === r.dir) return known;
+    if (known !== undefined) return known;
     const b = r.build;
     const members = new Map<string, WorkspacePath>();
     const external = new Map<string, string | undefined>();
