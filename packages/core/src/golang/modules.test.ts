@@ -1,8 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadModules, modFlagFromGoFlags, type ModuleSet } from './modules.js';
+import { nodeGoIO } from './io.js';
+import { loadModules, modFlagFromGoFlags, type ModuleSet, type ModulesIO } from './modules.js';
 import { writeReplaceModulesLayout, writeTree, writeVendorLayout, writeWorkspaceLayout, type FileTree } from './testing/generate-layouts.js';
 
 const tmpDirs: string[] = [];
@@ -181,6 +182,35 @@ describe('independent modules (no go.work)', () => {
     });
     expect((await load(root)).modules.map((m) => m.path)).toEqual(['m', 'ok']);
     expect((await load(root, { ignoreDir: (d) => d === 'ok' })).modules.map((m) => m.path)).toEqual(['m']);
+  });
+
+  it('searches the same through a synchronous listing, without a promise per directory', async () => {
+    const root = await tree({
+      'go.mod': 'module m\n',
+      'vendor/x/go.mod': 'module x\n',
+      '.git/v/go.mod': 'module v\n',
+      'a/go.mod': 'module a\n',
+      'a/b/c/go.mod': 'module c\n',
+      'a/b/testdata/go.mod': 'module t\n',
+      'ok/go.mod': 'module ok\n',
+    });
+    const disk = nodeGoIO(root);
+    // Each module's own directory is listed through readdir (for go.sum and vendor/), once per load.
+    const promised = new Set<string>();
+    const io: ModulesIO = {
+      readFile: (p) => readFile(path.join(root, p), 'utf8').catch(() => undefined),
+      readdir: (d) => {
+        promised.add(d);
+        return disk.readdir(d);
+      },
+      readdirSync: disk.readdirSync,
+    };
+    const paths = (s: ModuleSet): string[] => s.modules.map((m) => m.path);
+    expect(paths(await load(root, { io }))).toEqual(['m', 'a', 'c', 'ok']);
+    expect(paths(await load(root))).toEqual(['m', 'a', 'c', 'ok']);
+    expect(paths(await load(root, { io, ignoreDir: (d) => d === 'a/b' }))).toEqual(['m', 'a', 'ok']);
+    // Not a/b, which the search lists to find a/b/c.
+    expect([...promised].sort()).toEqual(['', 'a', 'a/b/c', 'ok']);
   });
 });
 

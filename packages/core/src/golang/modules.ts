@@ -25,7 +25,7 @@ import type { WorkspacePath } from '../types.js';
 import { fromWorkspacePath, joinWorkspacePath, toWorkspacePath } from '../util/fs-paths.js';
 import { err, ok, type Result } from '../util/result.js';
 import { compareGoStrings } from './go-strings.js';
-import { nodeGoIO, type GoDirEntry } from './io.js';
+import { NOT_SYNC, nodeGoIO, type GoDirEntry, type GoIO } from './io.js';
 import {
   compareGoVersions,
   compareSemver,
@@ -127,6 +127,11 @@ export interface ModulesIO {
   /** File contents, or undefined when the file does not exist. */
   readFile(path: WorkspacePath): Promise<string | undefined>;
   readdir(dir: WorkspacePath): Promise<readonly GoDirEntry[] | undefined>;
+  /**
+   * `readdir` without a promise where the answer is at hand (the planner's recorded listings),
+   * `NOT_SYNC` where it is not: the search for go.mod files lists every directory of the workspace.
+   */
+  readonly readdirSync?: GoIO['readdirSync'];
   /** Whether a regular file is there (its content does not matter); default: `readFile`. */
   exists?(path: WorkspacePath): Promise<boolean>;
 }
@@ -301,19 +306,33 @@ function localDirToWorkspace(root: string, fromDir: WorkspacePath, p: string): W
 
 async function findGoModDirs(io: ModulesIO, ignoreDir: ((dir: WorkspacePath) => boolean) | undefined): Promise<WorkspacePath[]> {
   const found: WorkspacePath[] = [];
-  const walk = async (dir: WorkspacePath): Promise<void> => {
-    const entries = await io.readdir(dir);
+  const readdirSync = io.readdirSync?.bind(io);
+  // Directories still to list.
+  const pending: WorkspacePath[] = [''];
+  const visit = (dir: WorkspacePath, entries: readonly GoDirEntry[] | undefined): void => {
     if (entries === undefined) return;
-    if (entries.some((e) => e.name === 'go.mod' && e.isFile)) found.push(dir);
-    await Promise.all(
-      entries
-        .filter((e) => e.isDir && !e.isSymlink && !isSkippedModuleSearchDir(e.name))
-        .map((e) => joinWorkspacePath(dir, e.name))
-        .filter((d) => ignoreDir?.(d) !== true)
-        .map((d) => walk(d)),
-    );
+    for (const e of entries) {
+      if (e.isFile && e.name === 'go.mod') found.push(dir);
+      else if (e.isDir && !e.isSymlink && !isSkippedModuleSearchDir(e.name)) {
+        const d = joinWorkspacePath(dir, e.name);
+        if (ignoreDir?.(d) !== true) pending.push(d);
+      }
+    }
   };
-  await walk('');
+  if (readdirSync !== undefined) {
+    // One directory after another, no promise each: the whole search is a loop over listings.
+    for (let dir = pending.pop(); dir !== undefined; dir = pending.pop()) {
+      const entries = readdirSync(dir);
+      visit(dir, entries === NOT_SYNC ? await io.readdir(dir) : entries);
+    }
+  } else {
+    // Listings behind promises: one level of the tree at a time, all of it at once.
+    while (pending.length > 0) {
+      const level = pending.splice(0);
+      const listed = await Promise.all(level.map((d) => io.readdir(d)));
+      for (const [i, d] of level.entries()) visit(d, listed[i]);
+    }
+  }
   return found.sort(compareGoStrings);
 }
 

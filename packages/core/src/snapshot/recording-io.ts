@@ -37,6 +37,7 @@ export function recordingModulesIO(rec: ObservationRecorder): ModulesIO {
   return {
     readFile: (p) => Promise.resolve(rec.readConfigFile(p)),
     readdir: (d) => Promise.resolve(listGoDir(rec, d)),
+    readdirSync: (d) => listGoDir(rec, d),
     exists: (p) => Promise.resolve(rec.typeOf(p) === 'file'),
   };
 }
