@@ -33,6 +33,8 @@ import { actionKey, defined, KEY_SCHEMA_VERSION, packageManifest, type KeyManife
 import { binaryOutputPath } from './outputs.js';
 import type { ActionProvenance } from '../snapshot/create.js';
 
+type PackageProvenance = ActionProvenance['packages'][number];
+
 const execFileAsync = promisify(execFile);
 
 /**
@@ -192,6 +194,8 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
   const provenance = new Map<string, ActionProvenance>();
   // By `<configuration group>:<directory>`: a package manifest, or its promise while the package's files are hashed.
   const packageManifests = new Map<string, PackageManifest | Promise<PackageManifest>>();
+  // The same key: each package's provenance, one object however many actions include it.
+  const packageProvenance = new Map<string, PackageProvenance>();
   const groupNumbers = new Map<string, number>();
   const groupNumber = (graphId: string): number => {
     let n = groupNumbers.get(graphId);
@@ -311,9 +315,16 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
     const byDir = graph.value.packageByDir;
     const group = groupNumber(graphId);
     const pkgManifests: PackageManifest[] = [];
+    const pkgProvenance: PackageProvenance[] = [];
     const packages: Record<WorkspacePath, Sha256> = {};
-    for (const dir of closure.packages.values()) {
+    for (const [importPath, dir] of closure.packages) {
       const pkgId = `${group}:${dir}`;
+      let prov = packageProvenance.get(pkgId);
+      if (prov === undefined) {
+        prov = { id: pkgId, importPath, dir, files: byDir.get(dir)?.inputFiles ?? [] };
+        packageProvenance.set(pkgId, prov);
+      }
+      pkgProvenance.push(prov);
       let m = packageManifests.get(pkgId);
       if (m === undefined) {
         m = digestsOf(byDir.get(dir)?.inputFiles ?? []).then((d) => {
@@ -371,10 +382,7 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
     });
     const goCwd = req.modules.mode === 'workspace' ? '' : closure.mainModule.dir;
     const id = `${target.label}@${platformString(platform)}`;
-    provenance.set(id, {
-      packages: [...closure.packages].map(([importPath, dir]) => ({ id: `${group}:${dir}`, importPath, dir, files: byDir.get(dir)?.inputFiles ?? [] })),
-      moduleFiles: closure.moduleStateFiles,
-    });
+    provenance.set(id, { packages: pkgProvenance, moduleFiles: closure.moduleStateFiles });
     return {
       id,
       label: target.label,
