@@ -327,7 +327,7 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
       pkgProvenance.push(prov);
       let m = packageManifests.get(pkgId);
       if (m === undefined) {
-        m = digestsOf(byDir.get(dir)?.inputFiles ?? []).then((d) => {
+        m = digestsOf(prov.files).then((d) => {
           const made = packageManifest(d);
           packageManifests.set(pkgId, made);
           return made;

@@ -184,7 +184,7 @@ describe('independent modules (no go.work)', () => {
     expect((await load(root, { ignoreDir: (d) => d === 'ok' })).modules.map((m) => m.path)).toEqual(['m']);
   });
 
-  it('searches the same through a synchronous listing, without a promise per directory', async () => {
+  it('searches the same with and without a synchronous listing, and without a promise per directory when it has one', async () => {
     const root = await tree({
       'go.mod': 'module m\n',
       'vendor/x/go.mod': 'module x\n',
@@ -207,10 +207,16 @@ describe('independent modules (no go.work)', () => {
     };
     const paths = (s: ModuleSet): string[] => s.modules.map((m) => m.path);
     expect(paths(await load(root, { io }))).toEqual(['m', 'a', 'c', 'ok']);
-    expect(paths(await load(root))).toEqual(['m', 'a', 'c', 'ok']);
     expect(paths(await load(root, { io, ignoreDir: (d) => d === 'a/b' }))).toEqual(['m', 'a', 'ok']);
     // Not a/b, which the search lists to find a/b/c.
     expect([...promised].sort()).toEqual(['', 'a', 'a/b/c', 'ok']);
+    // Without readdirSync: every directory through readdir, the same modules.
+    promised.clear();
+    const asyncOnly: ModulesIO = { readFile: (p) => io.readFile(p), readdir: (d) => io.readdir(d) };
+    expect(paths(await load(root, { io: asyncOnly }))).toEqual(['m', 'a', 'c', 'ok']);
+    expect(paths(await load(root, { io: asyncOnly, ignoreDir: (d) => d === 'a/b' }))).toEqual(['m', 'a', 'ok']);
+    expect([...promised].sort()).toEqual(['', 'a', 'a/b', 'a/b/c', 'ok']);
+    expect(paths(await load(root))).toEqual(['m', 'a', 'c', 'ok']);
   });
 });
 

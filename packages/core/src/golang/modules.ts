@@ -128,8 +128,8 @@ export interface ModulesIO {
   readFile(path: WorkspacePath): Promise<string | undefined>;
   readdir(dir: WorkspacePath): Promise<readonly GoDirEntry[] | undefined>;
   /**
-   * `readdir` without a promise where the answer is at hand (the planner's recorded listings),
-   * `NOT_SYNC` where it is not: the search for go.mod files lists every directory of the workspace.
+   * `readdir` without a promise where the answer is at hand (the disk, the planner's recorded
+   * listings), `NOT_SYNC` where it is not: the search for go.mod files lists every directory.
    */
   readonly readdirSync?: GoIO['readdirSync'];
   /** Whether a regular file is there (its content does not matter); default: `readFile`. */
@@ -178,6 +178,7 @@ function nodeModulesIO(root: string): ModulesIO {
       }
     },
     readdir: (d) => goIO.readdir(d),
+    readdirSync: goIO.readdirSync,
   };
 }
 
