@@ -62,6 +62,15 @@ describe('parseGoFileHeader', () => {
     expect(h.imports.map((i) => i.path)).toEqual(['example.com/a']);
   });
 
+  it('reads a path imported by many files the same in each, whatever its quoting', () => {
+    const paths = ['"example.com/a"', '"\\x65x\\u0061mple.com/\\141"', '`example.com/a`', '"example.com/a"'].map(
+      (lit) => parseGoFileHeader(`package p\nimport ${lit}\n`).imports.map((i) => i.path),
+    );
+    expect(paths).toEqual([['example.com/a'], ['example.com/a'], ['example.com/a'], ['example.com/a']]);
+    // An invalid path stays an error however often it is met.
+    for (let i = 0; i < 2; i++) expect(parseGoFileHeader('package p\nimport "a:b"\n').parseError?.message).toContain('invalid import path');
+  });
+
   it('skips a byte order mark', () => {
     expect(parseGoFileHeader('\ufeffpackage p\n').packageName).toBe('p');
   });

@@ -110,8 +110,8 @@ function parseGoHeader(text: string): { header: GoFileHeader; complete: boolean 
     parseError = { message: reader.err, range: pos.range(reader.errAt, reader.errAt) };
   }
   for (const imp of reader.imports) {
-    const path = unquoteGoString(src.slice(imp.start, imp.end));
-    if (path === undefined || !isValidImportPath(path)) {
+    const path = importPathOf(src.slice(imp.start, imp.end));
+    if (path === undefined) {
       // Like go/build: an invalid import path makes the whole import list unusable.
       parseError = { message: `invalid import path: ${src.slice(imp.start, imp.end)}`, range: pos.range(imp.start, imp.end) };
       imports = [];
@@ -247,6 +247,30 @@ const ASCII_ALLOWED = ((): Uint8Array => {
   for (const ch of '!"#$%&\'()*,:;<=>?[\\]^{|}`') ok[ch.charCodeAt(0)] = 0;
   return ok;
 })();
+
+/**
+ * Valid import paths by their double-quoted literal. A repository's files import the same few
+ * thousand paths over and over: each is then one string, shared by every header that imports it,
+ * instead of one built anew per import and kept with its file's header for the whole build.
+ */
+const knownImportPaths = new Map<string, string>();
+/** Past this many, the table starts again (a long-lived gob server sees many repositories). */
+const MAX_KNOWN_IMPORT_PATHS = 50_000;
+
+/** The import path a quoted literal stands for, if it is a valid one. */
+function importPathOf(literal: string): string | undefined {
+  const known = knownImportPaths.get(literal);
+  if (known !== undefined) return known;
+  const path = unquoteGoString(literal);
+  if (path === undefined || !isValidImportPath(path)) return undefined;
+  // Only literals without escapes: the key is then a new string equal to `literal` (which is a
+  // slice of the file's text; as a key, it would keep the whole text alive).
+  if (literal.charCodeAt(0) === 34 /* " */ && literal.length === path.length + 2) {
+    if (knownImportPaths.size >= MAX_KNOWN_IMPORT_PATHS) knownImportPaths.clear();
+    knownImportPaths.set(`"${path}"`, path);
+  }
+  return path;
+}
 
 /** The implementation restriction on import paths from the Go spec (as go/build checks it). */
 function isValidImportPath(path: string): boolean {

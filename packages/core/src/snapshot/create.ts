@@ -99,7 +99,8 @@ export function createSnapshot(inp: SnapshotInputs): { ok: true; snapshot: PlanS
     const prov = inp.provenance.get(a.id);
     if (prov === undefined) return { ok: false, reason: `no provenance for ${a.id}` };
     const pkgs: number[] = [];
-    for (const [j, p] of prov.packages.entries()) {
+    for (let j = 0; j < prov.packages.length; j++) {
+      const p = prov.packages[j] as ActionProvenance['packages'][number];
       let i = packageIndex.get(p.id);
       if (i === undefined) {
         const digest = a.manifest.packages[p.dir];

@@ -9,7 +9,29 @@ export function toWorkspacePath(root: string, abs: string): WorkspacePath {
 
 /** Converts a workspace path back to an absolute OS path. */
 export function fromWorkspacePath(root: string, rel: WorkspacePath): string {
-  return rel === '' ? root : path.join(root, ...rel.split('/'));
+  if (rel === '') return root;
+  // A plan converts every file it hashes (tens of thousands): a clean path under an absolute root
+  // is the root and the path, without path.join's normalising walk and its garbage.
+  if (path.sep === '/' && isCleanRelative(rel)) {
+    if (root !== lastRoot) {
+      lastRoot = root;
+      const normal = path.isAbsolute(root) ? path.normalize(root) : undefined;
+      lastPrefix = normal === undefined ? undefined : normal.endsWith('/') ? normal : `${normal}/`;
+    }
+    if (lastPrefix !== undefined) return lastPrefix + rel;
+  }
+  return path.join(root, ...rel.split('/'));
+}
+
+let lastRoot: string | undefined;
+/** The normalised `lastRoot` with a trailing `/`, or undefined when it is not absolute. */
+let lastPrefix: string | undefined;
+
+/** An empty, `.` or `..` segment (a leading or trailing `/` makes an empty one). */
+const UNCLEAN = /(?:^|\/)\.{0,2}(?:\/|$)/;
+/** A relative POSIX path that `path.join` would leave as it is. */
+function isCleanRelative(rel: string): boolean {
+  return !UNCLEAN.test(rel);
 }
 
 /** Joins workspace path segments, normalising `.`, `..` and empty parts. */

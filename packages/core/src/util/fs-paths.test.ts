@@ -1,0 +1,23 @@
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fromWorkspacePath, toWorkspacePath } from './fs-paths.js';
+
+describe('fromWorkspacePath', () => {
+  const roots = ['/w', '/w/', '/', '/a/b/../c', '/a//b', '/a/./b', 'rel/root', './x', '..'];
+  const rels = ['a.go', 'a/b/c.go', 'a/.hidden/b', 'a/..b/c', 'a/b.', '..x', 'a/./b', 'a/../b', './a', '../a', 'a//b', 'a/', '/a', '.', '..', 'a/..', 'a\\b'];
+
+  it('gives what path.join gives, on every root and path, clean or not', () => {
+    for (const root of roots) {
+      for (const rel of rels) {
+        expect(fromWorkspacePath(root, rel), `${root} + ${rel}`).toBe(path.join(root, ...rel.split('/')));
+      }
+    }
+  });
+
+  it('gives the root for the empty path, and round-trips with toWorkspacePath', () => {
+    expect(fromWorkspacePath('/w/x', '')).toBe('/w/x');
+    for (const rel of ['a.go', 'a/b/c.go', 'services/payment/main.go']) {
+      expect(toWorkspacePath('/w/x', fromWorkspacePath('/w/x', rel))).toBe(rel);
+    }
+  });
+});
