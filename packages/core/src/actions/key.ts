@@ -46,7 +46,11 @@ export interface KeyManifest {
   readonly packages: Readonly<Record<WorkspacePath, Sha256>>;
   /** Module state files (go.work, go.mod, go.sum, vendor/modules.txt), with their digests. */
   readonly moduleFiles: Readonly<Record<WorkspacePath, Sha256>>;
-  /** External modules in the closure (path → version), for explaining go.sum changes. */
+  /**
+   * External modules whose packages the closure's workspace packages import directly (path →
+   * version), for explaining go.mod and go.sum changes. Modules only those packages depend on
+   * are covered by `moduleFiles`, which pin every version.
+   */
   readonly modules: Readonly<Record<string, string>>;
   /** Keys of explicit `deps`. */
   readonly deps: Readonly<Record<string, ActionKey>>;
