@@ -23,7 +23,7 @@ import { resolvePatterns } from './labels/resolve.js';
 import { ObservationRecorder } from './snapshot/observations.js';
 import { createSnapshot } from './snapshot/create.js';
 import type { PlanSnapshot } from './snapshot/format.js';
-import { recordingGlobFs, recordingGoIO, recordingModulesIO, recordingWorkspaceFs } from './snapshot/recording-io.js';
+import { recordingDiscoveryFs, recordingGoIO, recordingModulesIO, recordingWorkspaceFs } from './snapshot/recording-io.js';
 import type { Workspace } from './types.js';
 import { toWorkspacePath } from './util/fs-paths.js';
 import { err, ok, type Result } from './util/result.js';
@@ -33,7 +33,7 @@ export async function openWorkspace(opts: { cwd: string; recorder?: ObservationR
   const rec = opts.recorder;
   const ws = await loadWorkspace({
     cwd: opts.cwd,
-    ...(rec === undefined ? {} : { fs: recordingWorkspaceFs(rec), globFs: recordingGlobFs(rec) }),
+    ...(rec === undefined ? {} : { fs: recordingWorkspaceFs(rec), discoveryFs: recordingDiscoveryFs(rec) }),
   });
   if (!ws.ok) return ws;
   const real = await fs.realpath(opts.cwd).catch(() => opts.cwd);

@@ -10,7 +10,7 @@ import type { GoDirEntry, GoIO } from '../golang/io.js';
 import type { ModulesIO } from '../golang/modules.js';
 import type { WorkspacePath } from '../types.js';
 import { toWorkspacePath } from '../util/fs-paths.js';
-import type { GlobFs } from '../workspace/discover.js';
+import type { DiscoveryFs } from '../workspace/discover.js';
 import type { WorkspaceFs } from '../workspace/fs.js';
 import type { ObservationRecorder } from './observations.js';
 
@@ -74,26 +74,27 @@ export function recordingWorkspaceFs(rec: ObservationRecorder): WorkspaceFs {
 }
 
 /**
- * fast-glob's `fs` option: its directory walk, recorded. fast-glob's synchronous walk lists
- * directories with `readdirSync(dir, { withFileTypes: true })`; any other call is passed on and
- * makes the record incomplete (gob then plans from scratch next time: slower, never wrong).
+ * The search for BUILD.yaml files, its directory listings recorded. A directory outside the
+ * workspace is listed but makes the record incomplete (gob then plans from scratch next time:
+ * slower, never wrong).
  */
-export function recordingGlobFs(rec: ObservationRecorder): GlobFs {
-  const readdirSync = ((dir: string, opts?: { withFileTypes?: boolean }): unknown => {
-    const r = toWorkspacePath(rec.root, dir);
-    if (opts?.withFileTypes !== true || r.startsWith('..') || path.isAbsolute(r)) {
-      rec.markIncomplete(`could not record the listing of ${dir}`);
-      return fs.readdirSync(dir, opts as { withFileTypes: true });
-    }
-    let entries: fs.Dirent[] | undefined;
-    try {
-      entries = rec.listDir(r);
-    } catch (e) {
-      rec.markIncomplete(`could not record the listing of ${dir}`);
-      throw e;
-    }
-    if (entries === undefined) throw Object.assign(new Error(`ENOENT: no such directory, scandir '${dir}'`), { code: 'ENOENT' });
-    return entries;
-  }) as GlobFs['readdirSync'];
-  return { readdirSync };
+export function recordingDiscoveryFs(rec: ObservationRecorder): DiscoveryFs {
+  return {
+    readdirSync(dir, opts) {
+      const r = toWorkspacePath(rec.root, dir);
+      if (r.startsWith('..') || path.isAbsolute(r)) {
+        rec.markIncomplete(`could not record the listing of ${dir}`);
+        return fs.readdirSync(dir, opts);
+      }
+      let entries: fs.Dirent[] | undefined;
+      try {
+        entries = rec.listDir(r);
+      } catch (e) {
+        rec.markIncomplete(`could not record the listing of ${dir}`);
+        throw e;
+      }
+      if (entries === undefined) throw Object.assign(new Error(`ENOENT: no such directory, scandir '${dir}'`), { code: 'ENOENT' });
+      return entries;
+    },
+  };
 }

@@ -14,7 +14,7 @@ import type { Result } from '../util/result.js';
 import { toWorkspaceConfig } from './config.js';
 import type { GobFileData } from './config.js';
 import { findCycles } from './cycles.js';
-import { discoverBuildFiles, type GlobFs } from './discover.js';
+import { discoverBuildFiles, type DiscoveryFs } from './discover.js';
 import { nodeWorkspaceFs } from './fs.js';
 import type { WorkspaceFs } from './fs.js';
 import { schemaDiagnostics } from './schema-errors.js';
@@ -39,8 +39,8 @@ export interface LoadWorkspaceOptions {
   readonly sources?: Map<string, string> | undefined;
   /** Receives warnings when loading succeeds (on failure they are part of the error list). */
   readonly onWarning?: ((d: Diagnostic) => void) | undefined;
-  /** The file system fast-glob walks to find BUILD.yaml files (see `discoverBuildFiles`). */
-  readonly globFs?: GlobFs | undefined;
+  /** The directory listings of the search for BUILD.yaml files (see `discoverBuildFiles`). */
+  readonly discoveryFs?: DiscoveryFs | undefined;
 }
 
 export async function loadWorkspace(opts: LoadWorkspaceOptions): Promise<Result<Workspace, Diagnostic[]>> {
@@ -76,7 +76,7 @@ export async function loadWorkspace(opts: LoadWorkspaceOptions): Promise<Result<
   const gobSrc = await read(CONFIG_FILE_NAME);
   const config = gobSrc === undefined ? toWorkspaceConfig({}) : configFrom(gobSrc, diagnostics);
 
-  const discovered = await discoverBuildFiles(root, config.ignore, opts.globFs);
+  const discovered = await discoverBuildFiles(root, config.ignore, opts.discoveryFs);
   if (!discovered.ok) return err([...diagnostics, discovered.error]);
   const buildFiles = discovered.value;
 
