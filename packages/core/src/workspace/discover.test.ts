@@ -131,6 +131,12 @@ describe('discoverBuildFiles', () => {
     expect(listed.sort()).toEqual(['', 'a', 'a/b', 'c']);
   });
 
+  it('answers an ignore glob it cannot compile with a diagnostic, not an exception', async () => {
+    const r = await discoverBuildFiles(tempRoot(), ['a'.repeat(70_000)]);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.message).toMatch(/^cannot search .* for BUILD\.yaml files: .*exceeds maximum allowed length/);
+  });
+
   it('reports a directory it cannot list, and passes over one removed while it searched', async () => {
     const root = tempRoot();
     fs.mkdirSync(path.join(root, 'gone'));

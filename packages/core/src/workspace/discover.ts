@@ -42,12 +42,12 @@ const SKIPPED = new Set(ALWAYS_SKIPPED_DIRS);
  * cost more than listing the directories.
  */
 export async function discoverBuildFiles(root: string, ignore: readonly string[], walkFs: DiscoveryFs = nodeDiscoveryFs): Promise<Result<WorkspacePath[], Diagnostic>> {
-  const ignored = await ignoreMatcher(ignore);
   const found: WorkspacePath[] = [];
   // Synchronous on purpose: on a tree of thousands of directories, an asynchronous walk costs
   // two to three times as much in callbacks, for reads that are quick anyway.
   const pending: string[] = [''];
   try {
+    const ignored = await ignoreMatcher(ignore);
     for (let rel = pending.pop(); rel !== undefined; rel = pending.pop()) {
       let entries: Dirent[];
       try {
