@@ -16,12 +16,12 @@
  * Directories and files are stat'ed *before* they are read, so a change made while planning
  * shows up as a changed stat key next time, never as a stale one.
  */
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import type { Dirent } from 'node:fs';
 import * as nodePath from 'node:path';
 import type { Sha256, WorkspacePath } from '../types.js';
 import { DEFAULT_RACY_WINDOW_MS } from '../hashing/file-hasher.js';
+import { hashBytes } from '../hashing/hash-bytes.js';
 import { OUT_DIR } from '../actions/outputs.js';
 
 export type EntryType = 'file' | 'dir' | 'other';
@@ -92,7 +92,7 @@ export interface DirObservation {
 export function listingHash(dir: WorkspacePath, entries: readonly Dirent[]): string {
   const lines: string[] = [];
   for (const e of entries) if (dir !== '' || e.name !== OUT_DIR) lines.push(`${e.name}\0${direntType(e)}`);
-  return createHash('sha256').update(lines.sort().join('\n')).digest('hex').slice(0, 32);
+  return hashBytes(lines.sort().join('\n')).slice(0, 32);
 }
 
 /** A dirent's type as a listing records it. */
@@ -169,7 +169,7 @@ export class ObservationRecorder {
     this.files.set(path, {
       path,
       stat: statIdOf(st),
-      digest: createHash('sha256').update(content).digest('hex') as Sha256,
+      digest: hashBytes(content),
       racy: st.size !== content.length || !settled(st, observedAt, this.#racyWindowMs),
       config: true,
     });
