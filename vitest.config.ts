@@ -1,5 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { pokeThreadPool } from './vitest.setup.js';
+
+// vitest's own process reads and transforms every test file through the thread pool too.
+pokeThreadPool();
 
 const src = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 
@@ -18,5 +22,6 @@ export default defineConfig({
     hookTimeout: 180_000,
     // End-to-end tests spawn go; two cores are all we have.
     maxWorkers: 2,
+    setupFiles: ['./vitest.setup.ts'],
   },
 });
