@@ -2,8 +2,7 @@
  * Planning from scratch: load the workspace and its modules, resolve the patterns, load the Go
  * package graph and hash every input — recording everything read, so that the next identical
  * build can reuse the plan (snapshot/). The engine (engine.ts) comes here when no snapshot holds;
- * this module and what it imports (YAML, the schema, fast-glob, the Go model) are loaded only
- * then.
+ * this module and what it imports (YAML, the schema, the Go model) are loaded only then.
  */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';

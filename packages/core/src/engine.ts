@@ -24,7 +24,7 @@ import { findWorkspaceRoot } from './workspace/root.js';
  *
  * `build` first tries the plan snapshot of an identical earlier build (snapshot/): when nothing
  * the plan depended on changed, it runs that plan without loading the workspace, the modules or
- * the package graph, and the modules that do that (YAML, the schema, fast-glob, the Go model)
+ * the package graph, and the modules that do that (YAML, the schema, the Go model)
  * are never loaded. Otherwise it plans from scratch (build-fresh.ts) and records a new snapshot.
  */
 

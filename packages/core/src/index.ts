@@ -5,7 +5,7 @@
  *
  * This entry point is what the CLI and the reporters use, and it is kept light: importing it
  * loads the event contract, the engine's entry points and what a build from a plan snapshot
- * needs — not the YAML parser, the schema, fast-glob or the Go model, which the engine loads when
+ * needs — not the YAML parser, the schema or the Go model, which the engine loads when
  * it has to plan (a no-op build never does). The internals are exported from `@gob/core/internals`.
  */
 export * from './types.js';

@@ -202,12 +202,12 @@ export class ObservationRecorder {
     if (found === undefined) return undefined;
     const { abs, st, observedAt } = found;
     const entries = fs.readdirSync(abs, { withFileTypes: true });
-    this.dirListed(path, st, observedAt, entries);
+    this.#dirListed(path, st, observedAt, entries);
     return entries;
   }
 
-  /** Records a listing made elsewhere (fast-glob's walk), given the stat taken before it. */
-  dirListed(path: WorkspacePath, st: fs.Stats, observedAt: number, entries: Dirent[]): void {
+  /** Records a listing, given the stat taken before it. */
+  #dirListed(path: WorkspacePath, st: fs.Stats, observedAt: number, entries: Dirent[]): void {
     this.#listings.set(path, entries);
     this.dirs.set(path, {
       path,

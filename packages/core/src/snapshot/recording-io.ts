@@ -1,8 +1,8 @@
 /**
  * The planner's file system, recorded: the same answers as the real disk (`nodeGoIO`,
- * `nodeWorkspaceFs`, the module loader's IO, fast-glob's fs), each read noted in an
- * `ObservationRecorder`. Headers and digests of Go files come from the FileHasher, which keeps
- * its own record (`FileHasher.answered`).
+ * `nodeWorkspaceFs`, the module loader's IO, the BUILD.yaml search's listings), each read noted
+ * in an `ObservationRecorder`. Headers and digests of Go files come from the FileHasher, which
+ * keeps its own record (`FileHasher.answered`).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';

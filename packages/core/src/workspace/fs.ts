@@ -1,6 +1,7 @@
 /**
  * The file system as the workspace loader sees it. Injectable so tests can make reads fail;
- * the default is the real disk. BUILD.yaml discovery (fast-glob) always reads the real disk.
+ * the default is the real disk. BUILD.yaml discovery lists directories through its own
+ * `DiscoveryFs` (discover.ts).
  */
 import { readFile, readdir, stat } from 'node:fs/promises';
 
