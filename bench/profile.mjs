@@ -3,7 +3,7 @@
 // gob's time goes: self time by function, time by gob source file, time by top-level phase, and
 // the time spent waiting for go processes (recorded by bench/spawn-trace.mjs).
 //
-//   npm run build && node bench/profile.mjs --preset M [--seed N] [--interval-us 200] [--args "//... --dry-run"] [--cold]
+//   npm run build && node bench/profile.mjs --preset M [--seed N] [--interval-us 200] [--args "//... --dry-run"] [--cold | --replan]
 //                                           [--gob-snapshot HASH]   (a frozen gob made by bench/run.mjs)
 //   node bench/profile.mjs --analyze FILE.cpuprofile [--trace FILE.json]
 //
@@ -274,6 +274,9 @@ function main() {
   if (flags.has('cold')) {
     // B6-cold's state: no stat cache and no plan snapshot, so gob reads, hashes and plans everything.
     fs.rmSync(path.join(env.GOB_CACHE_DIR, 'stat'), { recursive: true, force: true });
+    fs.rmSync(path.join(repo, 'gob-out', '.gob'), { recursive: true, force: true });
+  } else if (flags.has('replan')) {
+    // B6-replan's state: a warm stat cache but no plan snapshot, so gob plans everything again.
     fs.rmSync(path.join(repo, 'gob-out', '.gob'), { recursive: true, force: true });
   }
   const profDir = path.join(base, 'prof');
