@@ -85,6 +85,59 @@ describe('repositories gob did not write', () => {
     expect((await execFileAsync(bin)).stdout).toBe('105\n');
   });
 
+  it('rebuilds a cgo package when a header it includes from another directory changes, as go would from scratch', async () => {
+    const { root, cache } = await fresh();
+    await writeTree(root, {
+      'gob.yaml': 'version: 1\ngo:\n  env: { CGO_ENABLED: "1" }\n',
+      'go.mod': 'module example.com/cgo\n\ngo 1.26\n',
+      // One header in a subdirectory of the package, one found through a #cgo -I directory,
+      // which includes another: go's own build cache tracks none of them.
+      'native/native.go':
+        'package native\n\n// #cgo CFLAGS: -I${SRCDIR}/../csrc\n// #include "inc/x.h"\n// #include "shared.h"\nimport "C"\n\nfunc Value() int { return int(C.X) + int(C.Y) }\n',
+      'native/inc/x.h': '#define X 40\n',
+      'csrc/shared.h': '#include "nested.h"\n',
+      'csrc/nested.h': '#define Y 2\n',
+      'main.go': 'package main\n\nimport "example.com/cgo/native"\n\nfunc main() { println(native.Value()) }\n',
+      'BUILD.yaml': 'targets:\n  calc:\n    kind: go_binary\n',
+    });
+    const bin = path.join(root, 'gob-out/bin/calc');
+    const build = async (): Promise<{ status: string | undefined; value: string }> => {
+      const r = await gob(['build', '//:calc', '--ui=json'], { cwd: root, cacheDir: cache });
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      return { status: finishedBy(r.events).get('//:calc'), value: (await execFileAsync(bin)).stderr.trim() };
+    };
+    expect(await build()).toEqual({ status: 'built', value: '42' });
+    expect(await build()).toEqual({ status: 'cached', value: '42' });
+
+    await fs.writeFile(path.join(root, 'csrc/nested.h'), '#define Y 5\n');
+    expect(await build()).toEqual({ status: 'built', value: '45' });
+    // The same bytes as go makes with nothing cached (gob's default flags).
+    const gocache = await tempDir('gob-gocache-');
+    dirs.push(gocache);
+    const fromScratch = path.join(gocache, 'calc');
+    await execFileAsync('go', ['build', '-trimpath', '-buildvcs=false', '-o', fromScratch, '.'], {
+      cwd: root,
+      env: { ...process.env, GOCACHE: gocache, CGO_ENABLED: '1', GOFLAGS: '', GOTOOLCHAIN: 'local' },
+    });
+    expect(Buffer.compare(await fs.readFile(fromScratch), await fs.readFile(bin))).toBe(0);
+
+    await fs.writeFile(path.join(root, 'native/inc/x.h'), '#define X 50\n');
+    expect(await build()).toEqual({ status: 'built', value: '55' });
+    // Back to the first contents: the first build's result again.
+    await fs.writeFile(path.join(root, 'native/inc/x.h'), '#define X 40\n');
+    await fs.writeFile(path.join(root, 'csrc/nested.h'), '#define Y 2\n');
+    expect(await build()).toEqual({ status: 'cached', value: '42' });
+
+    // An overlay of the user's own (in GOFLAGS) still applies, merged with gob's.
+    const userOverlay = path.join(gocache, 'user-overlay.json');
+    await fs.writeFile(path.join(gocache, 'main.go'), 'package main\n\nimport "example.com/cgo/native"\n\nfunc main() { println(1000 + native.Value()) }\n');
+    await fs.writeFile(userOverlay, JSON.stringify({ Replace: { [path.join(root, 'main.go')]: path.join(gocache, 'main.go') } }));
+    await fs.writeFile(path.join(root, 'gob.yaml'), `version: 1\ngo:\n  env: { CGO_ENABLED: "1", GOFLAGS: "-overlay=${userOverlay}" }\n`);
+    expect(await build()).toEqual({ status: 'built', value: '1042' });
+    await fs.writeFile(path.join(root, 'csrc/nested.h'), '#define Y 9\n');
+    expect(await build()).toEqual({ status: 'built', value: '1049' });
+  });
+
   it('says which target points at a package that is not main, exit 2', async () => {
     const { root, cache } = await fresh();
     await writeTree(root, {

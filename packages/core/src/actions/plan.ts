@@ -67,6 +67,13 @@ export interface PlannedAction {
     readonly env: Readonly<Record<string, string>>;
     /** The part of env that gob sets (shown by `-x` and in events). */
     readonly setEnv: Readonly<Record<string, string>>;
+    /**
+     * The closure's packages whose C code includes files outside their own sources (their
+     * `cIncludeFiles`), with their package names. go's build cache does not see those files, so
+     * the build hands go an overlay that makes it recompile these packages when their inputs
+     * change (run-build.ts). Empty for most builds.
+     */
+    readonly cIncludePackages: readonly CIncludePackage[];
   };
   /** Output file name (the target's `out`). */
   readonly outName: string;
@@ -84,6 +91,18 @@ export interface PlannedAction {
   /** The package manifests `manifest.packages` names, stored with the result for explaining. */
   readonly packageManifests: readonly PackageManifest[];
 }
+
+/** A package whose C code includes files from elsewhere: go recompiles it through an overlay. */
+export interface CIncludePackage {
+  readonly dir: WorkspacePath;
+  /** Its package name (the overlay's Go file is one more file of the package). */
+  readonly name: string;
+  /** The overlay file's name in the package directory: one no file of the directory has. */
+  readonly file: string;
+}
+
+/** The name of the Go file an overlay adds to a package whose C code includes other files. */
+export const C_INCLUDE_STAMP_FILE = 'gob_c_includes_stamp.go';
 
 export interface BuildPlan {
   readonly actions: readonly PlannedAction[];
@@ -381,6 +400,15 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
       workspaceRoot: trimpath ? undefined : workspace.root,
     });
     const goCwd = req.modules.mode === 'workspace' ? '' : closure.mainModule.dir;
+    const cIncludePackages: CIncludePackage[] = [];
+    for (const dir of closure.packages.values()) {
+      const p = byDir.get(dir);
+      if (p === undefined || p.cIncludeFiles.length === 0) continue;
+      const taken = new Set([...p.goFiles, ...p.cgoFiles, ...p.ignoredGoFiles, ...p.invalidGoFiles, ...p.testGoFiles, ...p.xTestGoFiles]);
+      let file = C_INCLUDE_STAMP_FILE;
+      for (let n = 1; taken.has(file); n++) file = C_INCLUDE_STAMP_FILE.replace('.go', `_${String(n)}.go`);
+      cIncludePackages.push({ dir, name: p.name, file });
+    }
     const id = `${target.label}@${platformString(platform)}`;
     provenance.set(id, { packages: pkgProvenance, moduleFiles: closure.moduleStateFiles });
     return {
@@ -397,6 +425,7 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
         importPath: closure.importPath,
         env: { ...passthrough, ...setEnv },
         setEnv,
+        cIncludePackages,
       },
       outName: target.out,
       output: binaryOutputPath(target, platform, host),

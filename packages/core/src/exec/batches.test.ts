@@ -21,6 +21,7 @@ function action(importPath: string, over: { cwd?: string; flags?: string[]; env?
       importPath: `example.com/${importPath}`,
       env,
       setEnv: {},
+      cIncludePackages: [],
     },
     outName: 'x',
     output: 'gob-out/bin/x',

@@ -271,7 +271,18 @@ export async function runBuild(opts: RunBuildOptions): Promise<RunBuildResult> {
     await fs.mkdir(outDir, { recursive: true });
     try {
       const packages = [...new Set(actions.map((a) => a.go.packageArg))];
-      const args = ['build', '-o', `${outDir}${path.sep}`, '-json', '-p', String(Math.max(1, opts.jobs)), ...first.go.flags, ...packages];
+      const overlay = await writeCIncludeOverlay(stage, actions, opts.workspaceRoot, first.go.cwd);
+      const args = [
+        'build',
+        '-o',
+        `${outDir}${path.sep}`,
+        '-json',
+        '-p',
+        String(Math.max(1, opts.jobs)),
+        ...first.go.flags,
+        ...(overlay === undefined ? [] : [`-overlay=${overlay}`]),
+        ...packages,
+      ];
       const inherited = Object.keys(first.go.env).filter((k) => !(k in first.go.setEnv)).sort();
       for (const a of actions) {
         opts.onEvent({
@@ -417,4 +428,45 @@ export async function runBuild(opts: RunBuildOptions): Promise<RunBuildResult> {
       await fs.rm(stage, { recursive: true, force: true });
     }
   }
+}
+
+/**
+ * For the batch's packages whose C code includes files from other directories (which go's
+ * build cache does not track: golang/go#24355), an overlay (`go build -overlay`) that adds one
+ * Go file to each, holding nothing but a comment with the digest of the package's inputs, the
+ * included files among them. When one of those files changes, so does that comment and hence
+ * go's own key for the package: go compiles it again instead of reusing what it compiled
+ * before. The file holds no code, so the binary is the one a go build with an empty GOCACHE
+ * makes. Written into the batch's staging directory; undefined when no package needs it.
+ *
+ * An overlay of the user's own (`-overlay=FILE` in GOFLAGS, which the command line's would
+ * replace) is merged in; when it cannot be read, none is given and go reports the problem.
+ */
+async function writeCIncludeOverlay(stage: string, actions: readonly PlannedAction[], root: string, goCwd: string): Promise<string | undefined> {
+  if (!actions.some((a) => a.go.cIncludePackages.length > 0)) return undefined;
+  const replace: Record<string, string> = {};
+  const own = /(?:^|\s)--?overlay=(\S+)/.exec(actions[0]?.manifest.goenv.GOFLAGS ?? '')?.[1];
+  if (own !== undefined) {
+    try {
+      const doc = JSON.parse(await fs.readFile(path.resolve(goCwd, own), 'utf8')) as { Replace?: Record<string, string> };
+      Object.assign(replace, doc.Replace);
+    } catch {
+      return undefined;
+    }
+  }
+  let n = 0;
+  for (const a of actions) {
+    for (const p of a.go.cIncludePackages) {
+      const target = path.join(fromWorkspacePath(root, p.dir), p.file);
+      const digest = a.manifest.packages[p.dir];
+      if (target in replace || digest === undefined) continue;
+      const src = path.join(stage, `c-includes-${String(n++)}.go`);
+      await fs.writeFile(src, `package ${p.name}\n\n// Added by gob for this build: the digest of the package's inputs, C files it includes\n// from other directories among them, so that go recompiles it when they change.\n// ${digest}\n`);
+      replace[target] = src;
+    }
+  }
+  if (n === 0) return undefined;
+  const file = path.join(stage, 'overlay.json');
+  await fs.writeFile(file, JSON.stringify({ Replace: replace }));
+  return file;
 }

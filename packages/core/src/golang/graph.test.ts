@@ -144,6 +144,46 @@ describe('loadGoPackages', () => {
     expect(!r2.ok && r2.error[0]?.code).toBe('no-go-files');
   });
 
+  it("adds the files a cgo package's C code includes from other directories to its inputs", async () => {
+    const tree: Record<string, MemoryNode> = {
+      'go.mod': 'module example.com/m\n\ngo 1.22\n',
+      'cmd/a/main.go': 'package main\n\nimport (\n\t"example.com/m/native"\n\t"example.com/m/plain"\n)\n',
+      'native/native.go': 'package native\n\n// #cgo CFLAGS: -I${SRCDIR}/../csrc -I/usr/include\n// #include "inc/x.h"\n// #include <shared.h>\n// #include <stdio.h>\n// #include "own.h"\nimport "C"\n',
+      'native/own.h': '#include "inc/z.h"\n',
+      'native/helper.c': '#include "../csrc/direct.h"\n',
+      'native/inc/x.h': '#include "y.h"\n#include "missing.h"\n',
+      'native/inc/y.h': '#include "x.h"\n',
+      'native/inc/z.h': '',
+      'native/inc/unused.h': '',
+      'csrc/shared.h': '#include "nested.inc"\n',
+      'csrc/nested.inc': '#define N 1\n',
+      'csrc/direct.h': '',
+      'csrc/unused.h': '',
+      'plain/plain.go': 'package plain\n\n// #include "csrc/never.h" only counts in packages that import "C"\nimport "fmt"\n',
+      'plain/asm.h': '#include "../csrc/unused.h"\n',
+    };
+    const { graph } = await graphOf(['cmd/a'], { tree, ctx: { ...CTX, cgoEnabled: true } });
+    const native = graph.packageByDir.get('native');
+    expect(native?.cIncludeFiles).toEqual(['csrc/direct.h', 'csrc/nested.inc', 'csrc/shared.h', 'native/inc/x.h', 'native/inc/y.h', 'native/inc/z.h']);
+    expect(native?.inputFiles).toEqual([
+      'csrc/direct.h',
+      'csrc/nested.inc',
+      'csrc/shared.h',
+      'native/helper.c',
+      'native/inc/x.h',
+      'native/inc/y.h',
+      'native/inc/z.h',
+      'native/native.go',
+      'native/own.h',
+    ]);
+    expect(graph.packageByDir.get('plain')?.cIncludeFiles).toEqual([]);
+    expect(graph.packageByDir.get('cmd/a')?.cIncludeFiles).toEqual([]);
+    expect(graph.roots[0]?.inputFiles).toContain('csrc/nested.inc');
+    // With cgo off, native.go is not compiled and nothing is included.
+    const off = await graphOf(['native'], { tree: { ...tree, 'native/nocgo.go': 'package native\n' } });
+    expect(off.graph.packageByDir.get('native')?.cIncludeFiles).toEqual([]);
+  });
+
   it('marks vendored packages and puts vendor/modules.txt in the module state', async () => {
     const { graph } = await graphOf([''], {
       tree: {
@@ -167,13 +207,14 @@ describe('real file system I/O', () => {
     await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
   });
 
-  it('reads only the leading comments of large non-Go sources', async () => {
+  it('reads sources whole: constraints at the top, #include and //go:embed lines anywhere', async () => {
     const root = await mkdtemp(path.join(os.tmpdir(), 'gob-io-'));
     dirs.push(root);
-    await writeFile(path.join(root, 'big.s'), `// Copyright\n\n//go:build amd64\n\n${'MOVQ AX, BX\n'.repeat(50_000)}`);
+    await writeFile(path.join(root, 'big.s'), `// Copyright\n\n//go:build amd64\n\n${'MOVQ AX, BX\n'.repeat(50_000)}#include "late.h"\n`);
     await writeFile(path.join(root, 'a.go'), 'package a\n\nimport "embed"\n\n' + '// filler\n'.repeat(20_000) + '//go:embed a.go\nvar f embed.FS\n');
     const io = nodeGoIO(root);
     expect((await io.readHeader('big.s')).goBuild).toBe('//go:build amd64');
+    expect((await io.readHeader('big.s')).cIncludes).toEqual(['"late.h"']);
     expect((await io.readHeader('a.go')).embeds.map((e) => e.pattern)).toEqual(['a.go']);
     expect(await io.readdir('missing')).toBeUndefined();
     expect((await io.readdir(''))?.map((e) => e.name).sort()).toEqual(['a.go', 'big.s']);

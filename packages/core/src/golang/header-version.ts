@@ -3,4 +3,4 @@
  * the header parser's output could change for the same content. Apart from hasher-io.ts so that
  * checking a plan snapshot, which must know it, does not load the parser.
  */
-export const GO_HEADER_DERIVE_VERSION = 'gob-go-header-2';
+export const GO_HEADER_DERIVE_VERSION = 'gob-go-header-3';

@@ -5,7 +5,6 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   HEADER_PREFIX_BYTES,
-  leadingCommentsComplete,
   parseGoFileHeader,
   parseGoFileHeaderBytes,
   parseOtherFileHeader,
@@ -180,11 +179,29 @@ describe('non-Go sources', () => {
     expect(parseSourceFileHeader('x.go', 'package q\n').packageName).toBe('q');
   });
 
-  it('knows when a prefix holds all leading comments', () => {
-    expect(leadingCommentsComplete('// a\n// b\n')).toBe(false);
-    expect(leadingCommentsComplete('// a\n/* b\n')).toBe(false);
-    expect(leadingCommentsComplete('// a\n\nint x;\n')).toBe(true);
-    expect(leadingCommentsComplete('/* a */ int x;\n')).toBe(true);
+  it('collects the #include names of a C-family file, wherever they stand', () => {
+    const h = parseOtherFileHeader('// +build linux\n\n#include <stdio.h>\nint x;\n  #  include "inc/x.h"\n#if 0\n#include "never.h"\n#endif\n#define Y 1\n');
+    expect(h.cIncludes).toEqual(['<stdio.h>', '"inc/x.h"', '"never.h"']);
+    expect(h.cIncludeDirs).toBeUndefined();
+    expect(parseOtherFileHeader('int x;\n').cIncludes).toBeUndefined();
+  });
+
+  it("collects a cgo preamble's #include names and the include directories of its #cgo lines", () => {
+    const block = parseGoFileHeader(
+      'package lib\n\n/*\n#cgo CFLAGS: -I${SRCDIR}/../csrc -DX=1 -I inc "-I${SRCDIR}/with space"\n#cgo linux CPPFLAGS: -isystem sys -iquote=q\n#cgo LDFLAGS: -L${SRCDIR}/lib -Inot\n#include "inc/x.h"\n#include <shared.h>\n*/\nimport "C"\n',
+    );
+    expect(block.cgo).toBe(true);
+    expect(block.cIncludes).toEqual(['"inc/x.h"', '<shared.h>']);
+    expect(block.cIncludeDirs).toEqual(['${SRCDIR}/../csrc', 'inc', '${SRCDIR}/with space', 'sys', '=q']);
+    const lines = parseGoFileHeader('package lib\n\n// #cgo CXXFLAGS: -I${SRCDIR}/vendor/include\n// #include "a.h"\nimport "C"\n\nfunc F() {}\n\n// #include "after.h" is past the header\n');
+    expect(lines.cIncludes).toEqual(['"a.h"']);
+    expect(lines.cIncludeDirs).toEqual(['${SRCDIR}/vendor/include']);
+  });
+
+  it('collects no C directives from Go files that do not import "C"', () => {
+    const h = parseGoFileHeader('package lib\n\n// #cgo CFLAGS: -Iinc\n// #include "a.h"\nimport "fmt"\n');
+    expect(h.cIncludes).toBeUndefined();
+    expect(h.cIncludeDirs).toBeUndefined();
   });
 });
 

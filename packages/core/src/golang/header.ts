@@ -2,8 +2,9 @@
  * Reads the header of a Go source file the way go/build does: the package clause, the import
  * declarations, the leading build-constraint comments, whether it uses cgo, and (only when the
  * file imports "embed") every `//go:embed` directive in the file. It never parses function
- * bodies. Non-Go sources (.c, .h, .s, …) only have their leading comments read, for build
- * constraints.
+ * bodies. Non-Go sources (.c, .h, .s, …) have their leading comments read, for build
+ * constraints, and their `#include` lines collected; so have the cgo preambles of Go files that
+ * import "C", with their `#cgo` include directories (see c-includes.ts).
  *
  * The result is plain JSON data so callers can cache it (e.g. in a stat cache keyed by file
  * digest).
@@ -57,6 +58,17 @@ export interface GoFileHeader {
   readonly embeds: readonly GoEmbedPattern[];
   /** A `//go:binary-only-package` comment was seen. */
   readonly binaryOnly: boolean;
+  /**
+   * The names of the C `#include` directives: of the whole file for C-family sources, of the
+   * header (the cgo preamble) for Go files that import "C". Kept with their delimiters —
+   * `"x.h"` or `<x.h>` — in file order. Absent when there are none.
+   */
+  readonly cIncludes?: readonly string[] | undefined;
+  /**
+   * The include directories (`-I`, `-iquote`, `-isystem`, `-idirafter`) of the `#cgo` lines of
+   * a Go file that imports "C", as written (`${SRCDIR}` unexpanded). Absent when there are none.
+   */
+  readonly cIncludeDirs?: readonly string[] | undefined;
   /** The file could not be read at all (the caller's I/O failed); it is then not classified. */
   readonly readError?: string | undefined;
   /** The package clause or imports could not be read. */
@@ -122,27 +134,31 @@ function parseGoHeader(text: string): { header: GoFileHeader; complete: boolean 
     imports.push(imp.name === undefined ? { path, span } : { path, name: imp.name, span });
   }
   const hasEmbed = imports.some((i) => i.path === 'embed');
+  const cgo = imports.some((i) => i.path === 'C');
   const header: GoFileHeader = {
     packageName: clause,
     imports,
     goBuild: constraint.goBuild,
     plusBuild: constraint.plusBuild,
     constraintError: constraint.error,
-    cgo: imports.some((i) => i.path === 'C'),
+    cgo,
     embeds: hasEmbed ? findEmbeds(src, pos) : [],
     binaryOnly: constraint.binaryOnly,
     parseError,
   };
   // The build-constraint comments end before the package clause, which the reader read whole.
   const complete = parseError === undefined && !hasEmbed && reader.stoppedBefore(src.length - PREFIX_MARGIN);
+  // The cgo preamble is a comment before `import "C"`, so within what the reader read. Added
+  // apart from the literal above, which every other Go file gets in its fast form.
+  if (cgo) return { header: { ...header, ...scanCDirectives(src.slice(0, reader.consumed), true) }, complete };
   return { header, complete };
 }
 
-/** Parses the leading comments of a non-Go source file (.c, .h, .s, …) for build constraints. */
+/** Parses a non-Go source file (.c, .h, .s, …): its leading comments for build constraints, and its `#include` lines. */
 export function parseOtherFileHeader(text: string): GoFileHeader {
   const src = text.startsWith(BOM) ? text.slice(1) : text;
   const constraint = scanConstraintComments(src);
-  return {
+  const header: GoFileHeader = {
     imports: [],
     goBuild: constraint.goBuild,
     plusBuild: constraint.plusBuild,
@@ -151,39 +167,76 @@ export function parseOtherFileHeader(text: string): GoFileHeader {
     embeds: [],
     binaryOnly: false,
   };
+  const directives = scanCDirectives(src, false);
+  return directives.cIncludes === undefined ? header : { ...header, ...directives };
+}
+
+/** `#include "x"` / `#include <x>` at the start of a line, after an optional `//` (cgo preambles in line comments). */
+const INCLUDE_LINE = /^[ \t]*(?:\/\/)?[ \t]*#[ \t]*include[ \t]*("[^"\n]+"|<[^>\n]+>)/gm;
+/** `#cgo [conditions] CFLAGS: flags`: the kinds whose flags can name include directories. */
+const CGO_LINE = /^[ \t]*(?:\/\/)?[ \t]*#cgo[ \t]+(?:[^:\n]*[ \t])?(?:CFLAGS|CPPFLAGS|CXXFLAGS|FFLAGS)[ \t]*:(.*)$/gm;
+const INCLUDE_DIR_FLAGS = ['-I', '-iquote', '-isystem', '-idirafter'];
+
+/**
+ * The `#include` names of `text` and, for a cgo preamble, the include directories of its
+ * `#cgo` lines. Line-based on purpose: an include inside `#if 0` or a string is collected too,
+ * which can only add inputs to a key, never miss one.
+ */
+function scanCDirectives(text: string, cgoPreamble: boolean): { cIncludes?: string[]; cIncludeDirs?: string[] } {
+  if (!text.includes('#')) return {};
+  const out: { cIncludes?: string[]; cIncludeDirs?: string[] } = {};
+  const includes: string[] = [];
+  for (const m of text.matchAll(INCLUDE_LINE)) includes.push(m[1] as string);
+  if (includes.length > 0) out.cIncludes = includes;
+  if (cgoPreamble) {
+    const dirs: string[] = [];
+    for (const m of text.matchAll(CGO_LINE)) {
+      const words = splitFlags(m[1] as string);
+      for (let i = 0; i < words.length; i++) {
+        const w = words[i] as string;
+        const flag = INCLUDE_DIR_FLAGS.find((f) => w.startsWith(f));
+        if (flag === undefined) continue;
+        const value = w.length > flag.length ? w.slice(flag.length) : words[++i];
+        if (value !== undefined && value !== '') dirs.push(value);
+      }
+    }
+    if (dirs.length > 0) out.cIncludeDirs = dirs;
+  }
+  return out;
+}
+
+/** Splits a `#cgo` flags string into words the way cgo does: at spaces, honouring '…' and "…" quoting. */
+function splitFlags(s: string): string[] {
+  const words: string[] = [];
+  let cur = '';
+  let quote = '';
+  let inWord = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charAt(i);
+    if (quote !== '') {
+      if (c === quote) quote = '';
+      else if (c === '\\' && quote === '"' && i + 1 < s.length) cur += s.charAt(++i);
+      else cur += c;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+      inWord = true;
+    } else if (c === ' ' || c === '\t' || c === '\r' || c === '\n') {
+      if (inWord) words.push(cur);
+      cur = '';
+      inWord = false;
+    } else {
+      if (c === '\\' && i + 1 < s.length) cur += s.charAt(++i);
+      else cur += c;
+      inWord = true;
+    }
+  }
+  if (inWord) words.push(cur);
+  return words;
 }
 
 /** Parses `text` as the file `name`: Go files fully, other sources for constraints only. */
 export function parseSourceFileHeader(name: string, text: string): GoFileHeader {
   return name.endsWith('.go') ? parseGoFileHeader(text) : parseOtherFileHeader(text);
-}
-
-/**
- * Whether the leading comments of `text` are complete, i.e. some non-comment text follows
- * them. Lets a reader stop after a prefix of a large non-Go file.
- */
-export function leadingCommentsComplete(text: string): boolean {
-  let inBlock = false;
-  for (const raw of text.split('\n').slice(0, -1)) {
-    let line = trimSpace(raw);
-    while (line.length > 0) {
-      if (inBlock) {
-        const i = line.indexOf('*/');
-        if (i < 0) break;
-        inBlock = false;
-        line = trimSpace(line.slice(i + 2));
-        continue;
-      }
-      if (line.startsWith('//')) break;
-      if (line.startsWith('/*')) {
-        inBlock = true;
-        line = trimSpace(line.slice(2));
-        continue;
-      }
-      return true;
-    }
-  }
-  return false;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -309,6 +362,10 @@ class ImportReader {
   private i = 0;
   private peek = '';
   private eof = false;
+  /** How much of the text the reader has read. */
+  get consumed(): number {
+    return this.i;
+  }
   err: string | undefined;
   errAt = 0;
   readonly imports: RawImport[] = [];

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { WorkspacePath } from '../types.js';
 import { fromWorkspacePath } from '../util/fs-paths.js';
-import { leadingCommentsComplete, parseSourceFileHeader, type GoFileHeader } from './header.js';
+import { parseSourceFileHeader, type GoFileHeader } from './header.js';
 
 export interface GoDirEntry {
   readonly name: string;
@@ -75,32 +75,16 @@ export function nodeGoIO(root: string): GoIO {
     async readHeader(path) {
       const abs = fromWorkspacePath(root, path);
       const name = path.slice(path.lastIndexOf('/') + 1);
-      return parseSourceFileHeader(name, await readSourceText(abs, name.endsWith('.go')));
+      return parseSourceFileHeader(name, await readSourceText(abs));
     },
   };
 }
 
-const CHUNK = 64 * 1024;
-
-/**
- * Reads a Go file whole (its `//go:embed` lines may be anywhere), but only as much of another
- * source file as its leading comments need.
- */
-async function readSourceText(abs: string, whole: boolean): Promise<string> {
+/** Reads a source file whole: `//go:embed` lines in Go files and `#include` lines in C files may be anywhere. */
+async function readSourceText(abs: string): Promise<string> {
   const fh = await open(abs, 'r');
   try {
-    if (whole) return (await fh.readFile()).toString('utf8');
-    const chunks: Buffer[] = [];
-    let pos = 0;
-    for (;;) {
-      const buf = Buffer.alloc(CHUNK);
-      const { bytesRead } = await fh.read(buf, 0, CHUNK, pos);
-      if (bytesRead === 0) break;
-      chunks.push(buf.subarray(0, bytesRead));
-      pos += bytesRead;
-      if (leadingCommentsComplete(Buffer.concat(chunks).toString('utf8'))) break;
-    }
-    return Buffer.concat(chunks).toString('utf8');
+    return (await fh.readFile()).toString('utf8');
   } finally {
     await fh.close();
   }

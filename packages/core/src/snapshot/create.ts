@@ -152,7 +152,15 @@ export function createSnapshot(inp: SnapshotInputs): { ok: true; snapshot: PlanS
       skeletonIndex.set(sk, si);
     }
     // The environment is rebuilt from the pass-through variables (in the request) when reused.
-    const go = { bin: a.go.bin, flags: a.go.flags, cwd: a.go.cwd, packageArg: a.go.packageArg, importPath: a.go.importPath, setEnv: a.go.setEnv };
+    const go = {
+      bin: a.go.bin,
+      flags: a.go.flags,
+      cwd: a.go.cwd,
+      packageArg: a.go.packageArg,
+      importPath: a.go.importPath,
+      setEnv: a.go.setEnv,
+      cIncludePackages: a.go.cIncludePackages,
+    };
     actions.push({
       id: a.id,
       label: a.label,

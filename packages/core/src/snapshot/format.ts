@@ -33,7 +33,7 @@ import type { EntryType } from './observations.js';
 
 export const SNAPSHOT_FORMAT = 'gob-plan-snapshot';
 /** Bump whenever the shape or the meaning of a field changes. */
-export const SNAPSHOT_VERSION = 2;
+export const SNAPSHOT_VERSION = 3;
 /** Where snapshots live, relative to the workspace root. */
 export const SNAPSHOT_DIR = `${OUT_DIR}/.gob`;
 /** Snapshots kept per checkout (one per distinct request); the least recently used go first. */
