@@ -138,6 +138,50 @@ describe('repositories gob did not write', () => {
     expect(await build()).toEqual({ status: 'built', value: '1049' });
   });
 
+  it("rebuilds a binary when the default.pgo go builds it with appears, changes or goes", async () => {
+    const { root, cache } = await fresh();
+    await writeTree(root, {
+      'gob.yaml': 'version: 1\n',
+      'go.mod': 'module example.com/pgo\n\ngo 1.26\n',
+      'cmd/app/main.go': 'package main\n\nfunc main() { println("pgo") }\n',
+      'cmd/app/BUILD.yaml': 'targets:\n  app:\n    kind: go_binary\n',
+    });
+    // CPU profiles from a program of their own (a profile needs no samples of the binary it tunes).
+    const profiler = await tempDir('gob-profiler-');
+    dirs.push(profiler);
+    await writeTree(profiler, {
+      'go.mod': 'module example.com/profiler\n\ngo 1.26\n',
+      'main.go':
+        'package main\n\nimport (\n\t"os"\n\t"runtime/pprof"\n\t"time"\n)\n\nfunc main() {\n\tf, _ := os.Create(os.Args[1])\n\t_ = pprof.StartCPUProfile(f)\n\tfor end := time.Now().Add(50 * time.Millisecond); time.Now().Before(end); {\n\t}\n\tpprof.StopCPUProfile()\n\t_ = f.Close()\n}\n',
+    });
+    const profile = path.join(root, 'cmd/app/default.pgo');
+    const writeProfile = () => execFileAsync('go', ['run', '.', profile], { cwd: profiler });
+    const bin = path.join(root, 'gob-out/bin/cmd/app/app');
+    const build = async (): Promise<string | undefined> => {
+      const r = await gob(['build', '//...', '--ui=json'], { cwd: root, cacheDir: cache });
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      return finishedBy(r.events).get('//cmd/app:app');
+    };
+    expect(await build()).toBe('built');
+    const plain = await fs.readFile(bin);
+
+    await writeProfile();
+    expect(await build()).toBe('built');
+    // What go builds with the profile (gob's default flags).
+    const byGo = path.join(profiler, 'app');
+    await execFileAsync('go', ['build', '-trimpath', '-buildvcs=false', '-o', byGo, './cmd/app'], { cwd: root, env: { ...process.env, GOFLAGS: '', GOTOOLCHAIN: 'local' } });
+    expect(Buffer.compare(await fs.readFile(byGo), await fs.readFile(bin))).toBe(0);
+    expect(Buffer.compare(plain, await fs.readFile(bin))).not.toBe(0);
+    expect(await build()).toBe('cached');
+
+    await writeProfile();
+    expect(await build()).toBe('built');
+
+    await fs.rm(profile);
+    expect(await build()).toBe('cached');
+    expect(Buffer.compare(plain, await fs.readFile(bin))).toBe(0);
+  });
+
   it('says which target points at a package that is not main, exit 2', async () => {
     const { root, cache } = await fresh();
     await writeTree(root, {

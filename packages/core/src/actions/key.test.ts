@@ -113,6 +113,7 @@ describe('action key', () => {
     ['a tag', paymentField('tags: [netgo]')],
     ['ldflags', paymentField('ldflags: ["-s"]')],
     ['the target env', paymentField('env: { GOGC: "50" }')],
+    ['a default.pgo in the main package directory (go builds with it)', (r) => fs.writeFile(path.join(r, 'services/payment/default.pgo'), 'profile')],
   ];
   for (const [what, change] of changes) {
     it(`changes with ${what}`, async () => {
@@ -137,6 +138,20 @@ describe('action key', () => {
     expect(await keyAfter(gobYaml('-O2 -g'))).not.toBe(await keyAfter(gobYaml('-O0 -g')));
   });
 
+  it('follows GOFLAGS -pgo: the contents of -pgo=FILE are in the key, default.pgo is not with -pgo=off', async () => {
+    const goflags = (flags: string, files: Record<string, string>) => async (r: string) => {
+      await fs.writeFile(path.join(r, 'gob.yaml'), `version: 1\ngo:\n  env: { GOFLAGS: "${flags}" }\n`);
+      for (const [f, text] of Object.entries(files)) {
+        await fs.mkdir(path.dirname(path.join(r, f)), { recursive: true });
+        await fs.writeFile(path.join(r, f), text);
+      }
+    };
+    const named = (text: string) => goflags('-pgo=profiles/cpu.pprof', { 'profiles/cpu.pprof': text });
+    expect(await keyAfter(named('one'))).not.toBe(await keyAfter(named('two')));
+    const off = await keyAfter(goflags('-pgo=off', {}));
+    expect(await keyAfter(goflags('-pgo=off', { 'services/payment/default.pgo': 'profile' }))).toBe(off);
+  });
+
   it('changes with the profile', async () => {
     expect(await keyAfter(noChange, { profile: 'release' })).not.toBe(baseline);
   });
@@ -146,6 +161,7 @@ describe('action key', () => {
     ['an unrelated service', (r) => append('\n// edit\n')(r, 'services/notify/main.go')],
     ['a _test.go file of the service', (r) => append('\n// edit\n')(r, 'services/payment/handlers_test.go')],
     ['a README', (r) => fs.writeFile(path.join(r, 'services/payment/README.md'), '# payment\n')],
+    ['a default.pgo in a library directory (go ignores it)', (r) => fs.writeFile(path.join(r, 'libs/money/default.pgo'), 'profile')],
     ['a testdata file', (r) => fs.writeFile(path.join(r, 'libs/money/testdata/new.txt'), 'x\n')],
     ['the user\'s shell environment', () => {
       process.env.GOB_KEY_TEST_NOISE = '1';

@@ -47,6 +47,13 @@ export interface KeyManifest {
   /** Module state files (go.work, go.mod, go.sum, vendor/modules.txt), with their digests. */
   readonly moduleFiles: Readonly<Record<WorkspacePath, Sha256>>;
   /**
+   * The profile go compiles the whole binary with (profile-guided optimisation), with its digest:
+   * `default.pgo` in the main package's directory, which go uses unless GOFLAGS sets `-pgo`, or
+   * the file GOFLAGS' `-pgo=FILE` names. Absent when there is none (so the keys of binaries
+   * built without one are what they were before gob knew about profiles).
+   */
+  readonly pgo?: Readonly<Record<WorkspacePath, Sha256>> | undefined;
+  /**
    * External modules whose packages the closure's workspace packages import directly (path →
    * version), for explaining go.mod and go.sum changes. Modules only those packages depend on
    * are covered by `moduleFiles`, which pin every version.

@@ -26,7 +26,8 @@ import {
   type WorkspacePath,
 } from '../types.js';
 import { err, ok, type Result } from '../util/result.js';
-import { fromWorkspacePath } from '../util/fs-paths.js';
+import { fromWorkspacePath, toWorkspacePath } from '../util/fs-paths.js';
+import { joinInside } from '../golang/c-includes.js';
 import { goBuildFlags, resolveXDefs } from './go-args.js';
 import { CGO_GO_ENV, OUTPUT_AFFECTING_GO_ENV, pickPassthrough } from './go-env.js';
 import { actionKey, defined, KEY_SCHEMA_VERSION, packageManifest, type KeyManifest, type PackageManifest } from './key.js';
@@ -359,6 +360,9 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
       pkgManifests.push(m);
     }
     const moduleFiles = await digestsOf(closure.moduleStateFiles);
+    const goCwd = req.modules.mode === 'workspace' ? '' : closure.mainModule.dir;
+    const pgoFile = await pgoProfile(goenv.raw.GOFLAGS ?? '', target.goPackage, goCwd, workspace.root, req.goIO);
+    const pgo = pgoFile === undefined ? undefined : await digestsOf([pgoFile]);
 
     // With cgo on, C settings matter even when no workspace package has cgo files: the standard
     // library (net, os/user, runtime/cgo) and external modules use cgo too.
@@ -395,11 +399,11 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
       args: ['build', ...flags.filter((f) => f !== '-a'), '.'],
       packages,
       moduleFiles,
+      pgo,
       modules: Object.fromEntries([...closure.externalModules].map(([m, v]) => [m, v ?? ''])),
       deps: {},
       workspaceRoot: trimpath ? undefined : workspace.root,
     });
-    const goCwd = req.modules.mode === 'workspace' ? '' : closure.mainModule.dir;
     const cIncludePackages: CIncludePackage[] = [];
     for (const dir of closure.packages.values()) {
       const p = byDir.get(dir);
@@ -410,7 +414,7 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
       cIncludePackages.push({ dir, name: p.name, file });
     }
     const id = `${target.label}@${platformString(platform)}`;
-    provenance.set(id, { packages: pkgProvenance, moduleFiles: closure.moduleStateFiles });
+    provenance.set(id, { packages: pkgProvenance, moduleFiles: closure.moduleStateFiles, pgo: pgoFile });
     return {
       id,
       label: target.label,
@@ -517,4 +521,26 @@ async function ccVersion(cc: string, env: Record<string, string>): Promise<strin
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The profile go builds a main package with (profile-guided optimisation): with GOFLAGS' `-pgo`
+ * unset or `auto` (go's default), `default.pgo` in the package's directory if it is there; with
+ * `-pgo=FILE`, that file (relative to go's directory) if it is in the workspace; none with
+ * `-pgo=off`. The listing comes through the planner's IO, so a profile added later is noticed.
+ */
+async function pgoProfile(goflags: string, mainDir: WorkspacePath, goCwd: WorkspacePath, root: string, io: GoIO): Promise<WorkspacePath | undefined> {
+  const value = /(?:^|\s)--?pgo=(\S*)/.exec(goflags)?.[1] ?? 'auto';
+  if (value === 'off' || value === '') return undefined;
+  let file: WorkspacePath | undefined;
+  if (value === 'auto') file = mainDir === '' ? 'default.pgo' : `${mainDir}/default.pgo`;
+  else if (value.startsWith('/')) {
+    const rel = toWorkspacePath(root, value);
+    file = rel.startsWith('../') || rel === '..' || rel.startsWith('/') ? undefined : rel;
+  } else file = joinInside(goCwd, value);
+  if (file === undefined) return undefined;
+  const slash = file.lastIndexOf('/');
+  const entries = await io.readdir(slash < 0 ? '' : file.slice(0, slash));
+  const name = file.slice(slash + 1);
+  return entries?.some((e) => e.name === name && e.isFile) === true ? file : undefined;
 }

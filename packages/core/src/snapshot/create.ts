@@ -38,6 +38,7 @@ const FIELDS: Record<keyof KeyManifest, true> = {
   args: true,
   packages: true,
   moduleFiles: true,
+  pgo: true,
   modules: true,
   deps: true,
   workspaceRoot: true,
@@ -49,6 +50,8 @@ export interface ActionProvenance {
   /** Each workspace package of the closure: `id` is unique per configuration and directory. */
   readonly packages: readonly { readonly id: string; readonly importPath: string; readonly dir: WorkspacePath; readonly files: readonly WorkspacePath[] }[];
   readonly moduleFiles: readonly WorkspacePath[];
+  /** The PGO profile in the key, if any (`KeyManifest.pgo`). */
+  readonly pgo?: WorkspacePath | undefined;
 }
 
 export interface SnapshotInputs extends PlanScope {
@@ -134,6 +137,8 @@ export function createSnapshot(inp: SnapshotInputs): { ok: true; snapshot: PlanS
       if (fi === undefined) return { ok: false, reason: `${f} is an input of ${a.id} but was not hashed` };
       extra.push(fi);
     }
+    const pgo = prov.pgo === undefined ? undefined : fileIndex.get(prov.pgo);
+    if (prov.pgo !== undefined && pgo === undefined) return { ok: false, reason: `${prov.pgo} is an input of ${a.id} but was not hashed` };
     const m = a.manifest;
     const skeleton: Skeleton = defined({
       schema: m.schema,
@@ -173,6 +178,7 @@ export function createSnapshot(inp: SnapshotInputs): { ok: true; snapshot: PlanS
       deps: a.deps,
       pkgs,
       extra,
+      ...(pgo === undefined ? {} : { pgo }),
       skeleton: si,
       out: m.out,
       package: m.package,
@@ -225,6 +231,9 @@ export function createSnapshot(inp: SnapshotInputs): { ok: true; snapshot: PlanS
       const f = files[i] as FileEntry;
       if (m.moduleFiles[f[F_PATH]] !== f[F_DIGEST]) return { ok: false, reason: `the snapshot does not rebuild ${f[F_PATH]} for ${a.id}` };
     }
+    const profile = a.pgo === undefined ? undefined : (files[a.pgo] as FileEntry);
+    const pgo = profile === undefined ? undefined : { [profile[F_PATH]]: profile[F_DIGEST] };
+    if (JSON.stringify(pgo) !== JSON.stringify(m.pgo)) return { ok: false, reason: `the snapshot does not rebuild the PGO profile of ${a.id}` };
   }
   return { ok: true, snapshot };
 }

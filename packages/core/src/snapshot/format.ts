@@ -79,6 +79,8 @@ export interface SnapAction {
   readonly pkgs: readonly number[];
   /** Indices into `files`: module state files (go.work, go.mod, go.sum…). */
   readonly extra: readonly number[];
+  /** Index into `files` of the PGO profile in the key, if any. */
+  readonly pgo?: number | undefined;
   readonly skeleton: number;
   readonly out: string;
   readonly package: WorkspacePath;

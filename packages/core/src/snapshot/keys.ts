@@ -51,9 +51,11 @@ function manifestOf(snap: PlanSnapshot, a: SnapAction, pd: PackageDigests, files
     const f = files[i] as FileEntry;
     moduleFiles[f[F_PATH]] = f[F_DIGEST];
   }
+  const profile = a.pgo === undefined ? undefined : (files[a.pgo] as FileEntry);
+  const pgo = profile === undefined ? undefined : { [profile[F_PATH]]: profile[F_DIGEST] };
   const skeleton = snap.skeletons[a.skeleton];
   if (skeleton === undefined) throw new Error(`snapshot action ${a.id} names skeleton ${String(a.skeleton)}, which does not exist`);
-  return defined({ ...skeleton, label: a.label, out: a.out, package: a.package, packages, moduleFiles, modules: a.modules, deps });
+  return defined({ ...skeleton, label: a.label, out: a.out, package: a.package, packages, moduleFiles, pgo, modules: a.modules, deps });
 }
 
 /** A manifest's `deps`: each explicit dep's label with its key. */

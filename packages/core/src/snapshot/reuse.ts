@@ -170,7 +170,8 @@ export async function reuseSnapshot(snap: PlanSnapshot, ctx: ReuseContext): Prom
   const touched = new Set<string>();
   if (changedIdx.size > 0) {
     for (const a of snap.actions) {
-      if (a.extra.some((i) => changedIdx.has(i)) || a.pkgs.some((p) => changedPackages.has(p))) touched.add(a.id);
+      const profileChanged = a.pgo !== undefined && changedIdx.has(a.pgo);
+      if (profileChanged || a.extra.some((i) => changedIdx.has(i)) || a.pkgs.some((p) => changedPackages.has(p))) touched.add(a.id);
     }
     const keys = rebuildKeys(snap, pd, current, touched);
     updated = {
