@@ -138,6 +138,36 @@ describe('repositories gob did not write', () => {
     expect(await build()).toEqual({ status: 'built', value: '1049' });
   });
 
+  it('relinks a cgo binary when a prebuilt library its #cgo LDFLAGS name from the workspace changes', async () => {
+    const { root, cache } = await fresh();
+    await writeTree(root, {
+      'gob.yaml': 'version: 1\ngo:\n  env: { CGO_ENABLED: "1" }\n',
+      'go.mod': 'module example.com/lib\n\ngo 1.26\n',
+      'native/native.go': 'package native\n\n// #cgo LDFLAGS: -L${SRCDIR}/prebuilt -lval\n// int val(void);\nimport "C"\n\nfunc Val() int { return int(C.val()) }\n',
+      'main.go': 'package main\n\nimport "example.com/lib/native"\n\nfunc main() { println(native.Val()) }\n',
+      'BUILD.yaml': 'targets:\n  app:\n    kind: go_binary\n',
+    });
+    const scratch = await tempDir('gob-lib-');
+    dirs.push(scratch);
+    await fs.mkdir(path.join(root, 'native/prebuilt'));
+    const library = async (value: number): Promise<void> => {
+      await fs.writeFile(path.join(scratch, 'v.c'), `int val(void) { return ${String(value)}; }\n`);
+      await execFileAsync('gcc', ['-c', '-o', path.join(scratch, 'v.o'), path.join(scratch, 'v.c')]);
+      await fs.rm(path.join(root, 'native/prebuilt/libval.a'), { force: true });
+      await execFileAsync('ar', ['rcs', path.join(root, 'native/prebuilt/libval.a'), path.join(scratch, 'v.o')]);
+    };
+    const build = async (): Promise<{ status: string | undefined; value: string }> => {
+      const r = await gob(['build', '//:app', '--ui=json'], { cwd: root, cacheDir: cache });
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      return { status: finishedBy(r.events).get('//:app'), value: (await execFileAsync(path.join(root, 'gob-out/bin/app'))).stderr.trim() };
+    };
+    await library(1);
+    expect(await build()).toEqual({ status: 'built', value: '1' });
+    await library(3);
+    expect(await build()).toEqual({ status: 'built', value: '3' });
+    expect(await build()).toEqual({ status: 'cached', value: '3' });
+  });
+
   it("rebuilds a binary when the default.pgo go builds it with appears, changes or goes", async () => {
     const { root, cache } = await fresh();
     await writeTree(root, {

@@ -70,7 +70,7 @@ export interface PlannedAction {
     readonly setEnv: Readonly<Record<string, string>>;
     /**
      * The closure's packages whose C code includes files outside their own sources (their
-     * `cIncludeFiles`), with their package names. go's build cache does not see those files, so
+     * `cgoExtraFiles`), with their package names. go's build cache does not see those files, so
      * the build hands go an overlay that makes it recompile these packages when their inputs
      * change (run-build.ts). Empty for most builds.
      */
@@ -407,7 +407,7 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
     const cIncludePackages: CIncludePackage[] = [];
     for (const dir of closure.packages.values()) {
       const p = byDir.get(dir);
-      if (p === undefined || p.cIncludeFiles.length === 0) continue;
+      if (p === undefined || p.cgoExtraFiles.length === 0) continue;
       const taken = new Set([...p.goFiles, ...p.cgoFiles, ...p.ignoredGoFiles, ...p.invalidGoFiles, ...p.testGoFiles, ...p.xTestGoFiles]);
       let file = C_INCLUDE_STAMP_FILE;
       for (let n = 1; taken.has(file); n++) file = C_INCLUDE_STAMP_FILE.replace('.go', `_${String(n)}.go`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkspacePath } from '../types.js';
-import { includeSearchDirs, joinInside, resolveCIncludes } from './c-includes.js';
+import { includeSearchDirs, joinInside, resolveCIncludes, resolveCLibraries } from './c-includes.js';
 import { parseSourceFileHeader } from './header.js';
 
 describe('joinInside', () => {
@@ -49,5 +49,20 @@ describe('resolveCIncludes', () => {
   it('looks angle includes up in the search directories only', async () => {
     const got = await resolveCIncludes([{ path: 'native/b.c', header: parseSourceFileHeader('b.c', '#include <inc/x.h>\n') }], [], new Set(), io);
     expect(got).toEqual([]);
+  });
+});
+
+describe('resolveCLibraries', () => {
+  it('takes the files #cgo LDFLAGS name and every library in their -L directories inside the workspace', async () => {
+    const files = new Set(['native/prebuilt/libval.a', 'native/prebuilt/libval.so.1.2', 'native/prebuilt/README', 'third/libz.a', 'native/obj/x.o']);
+    const io = {
+      isFile: (p: string) => Promise.resolve(files.has(p)),
+      list: (d: string) =>
+        Promise.resolve(
+          [...files].filter((f) => f.slice(0, f.lastIndexOf('/')) === d).map((f) => ({ name: f.slice(f.lastIndexOf('/') + 1), isFile: true })),
+        ),
+    };
+    const got = await resolveCLibraries('native', ['${SRCDIR}/prebuilt', '/usr/lib', 'missing'], ['${SRCDIR}/../third/libz.a', 'obj/x.o', 'obj/none.o', '${SRCDIR}/../../outside.a'], io);
+    expect(got).toEqual(['native/obj/x.o', 'native/prebuilt/libval.a', 'native/prebuilt/libval.so.1.2', 'third/libz.a']);
   });
 });

@@ -2,7 +2,8 @@
  * The files a cgo package's C code includes from outside its own input files: headers in a
  * subdirectory (`#include "inc/x.h"`), in a directory a `#cgo CFLAGS: -I${SRCDIR}/…` line names,
  * C sources compiled by inclusion, and what those include in turn. go's build cache does not
- * track them (golang/go#24355), so gob adds them to the package's inputs itself.
+ * track them (golang/go#24355), so gob adds them to the package's inputs itself. The same for
+ * the libraries its `#cgo LDFLAGS` lines link from the workspace (`resolveCLibraries`).
  *
  * Followed: `#include "…"` and `#include <…>` in the package's cgo preambles and C-family files
  * (see `GoFileHeader.cIncludes`), and in every workspace file found that way. A quoted name is
@@ -52,12 +53,44 @@ export function joinInside(base: WorkspacePath, rel: string): WorkspacePath | un
 export function includeSearchDirs(dir: WorkspacePath, raw: readonly string[]): WorkspacePath[] {
   const out: WorkspacePath[] = [];
   for (const r of raw) {
-    const rel = r.startsWith('${SRCDIR}') ? r.slice('${SRCDIR}'.length).replace(/^\/+/, '') : r;
-    if (rel.startsWith('/') || rel.includes('$')) continue;
-    const d = joinInside(dir, rel);
+    const d = packageRelative(dir, r);
     if (d !== undefined && !out.includes(d)) out.push(d);
   }
   return out;
+}
+
+/** A `#cgo` path (`${SRCDIR}/x`, or relative to the package directory) as a workspace path. */
+function packageRelative(dir: WorkspacePath, raw: string): WorkspacePath | undefined {
+  const rel = raw.startsWith('${SRCDIR}') ? raw.slice('${SRCDIR}'.length).replace(/^\/+/, '') : raw;
+  if (rel.startsWith('/') || rel.includes('$')) return undefined;
+  return joinInside(dir, rel);
+}
+
+/** A library file a linker may pick from a `-L` directory: `libx.a`, `libx.so`, `libx.so.1`, `libx.dylib`. */
+const LIBRARY = /^lib.*\.(?:a|so|dylib)$|^lib.*\.so\.[0-9.]+$/;
+
+/**
+ * The workspace files the package's `#cgo LDFLAGS` link: each file named (`${SRCDIR}/libx.a`)
+ * that exists, and every library file in each `-L` directory inside the workspace (whichever
+ * `-l` picks, with every one counted). go links them without hashing them. Sorted.
+ */
+export async function resolveCLibraries(
+  dir: WorkspacePath,
+  libDirs: readonly string[],
+  libFiles: readonly string[],
+  io: Pick<CIncludeIO, 'isFile'> & { list(dir: WorkspacePath): Promise<readonly { readonly name: string; readonly isFile: boolean }[] | undefined> },
+): Promise<WorkspacePath[]> {
+  const found = new Set<WorkspacePath>();
+  for (const raw of libFiles) {
+    const p = packageRelative(dir, raw);
+    if (p !== undefined && (await io.isFile(p))) found.add(p);
+  }
+  for (const d of includeSearchDirs(dir, libDirs)) {
+    for (const e of (await io.list(d)) ?? []) {
+      if (e.isFile && LIBRARY.test(e.name)) found.add(d === '' ? e.name : `${d}/${e.name}`);
+    }
+  }
+  return [...found].sort();
 }
 
 function parentDir(path: WorkspacePath): WorkspacePath {

@@ -144,11 +144,15 @@ describe('loadGoPackages', () => {
     expect(!r2.ok && r2.error[0]?.code).toBe('no-go-files');
   });
 
-  it("adds the files a cgo package's C code includes from other directories to its inputs", async () => {
+  it("adds the files a cgo package's C code includes, and the libraries it links, from other directories to its inputs", async () => {
     const tree: Record<string, MemoryNode> = {
       'go.mod': 'module example.com/m\n\ngo 1.22\n',
       'cmd/a/main.go': 'package main\n\nimport (\n\t"example.com/m/native"\n\t"example.com/m/plain"\n)\n',
-      'native/native.go': 'package native\n\n// #cgo CFLAGS: -I${SRCDIR}/../csrc -I/usr/include\n// #include "inc/x.h"\n// #include <shared.h>\n// #include <stdio.h>\n// #include "own.h"\nimport "C"\n',
+      'native/native.go':
+        'package native\n\n// #cgo CFLAGS: -I${SRCDIR}/../csrc -I/usr/include\n// #cgo LDFLAGS: -L${SRCDIR}/prebuilt -lval ${SRCDIR}/../third/libz.a -lm\n// #include "inc/x.h"\n// #include <shared.h>\n// #include <stdio.h>\n// #include "own.h"\nimport "C"\n',
+      'native/prebuilt/libval.a': '!<arch>\n',
+      'native/prebuilt/notes.txt': '',
+      'third/libz.a': '!<arch>\n',
       'native/own.h': '#include "inc/z.h"\n',
       'native/helper.c': '#include "../csrc/direct.h"\n',
       'native/inc/x.h': '#include "y.h"\n#include "missing.h"\n',
@@ -164,7 +168,16 @@ describe('loadGoPackages', () => {
     };
     const { graph } = await graphOf(['cmd/a'], { tree, ctx: { ...CTX, cgoEnabled: true } });
     const native = graph.packageByDir.get('native');
-    expect(native?.cIncludeFiles).toEqual(['csrc/direct.h', 'csrc/nested.inc', 'csrc/shared.h', 'native/inc/x.h', 'native/inc/y.h', 'native/inc/z.h']);
+    expect(native?.cgoExtraFiles).toEqual([
+      'csrc/direct.h',
+      'csrc/nested.inc',
+      'csrc/shared.h',
+      'native/inc/x.h',
+      'native/inc/y.h',
+      'native/inc/z.h',
+      'native/prebuilt/libval.a',
+      'third/libz.a',
+    ]);
     expect(native?.inputFiles).toEqual([
       'csrc/direct.h',
       'csrc/nested.inc',
@@ -175,13 +188,15 @@ describe('loadGoPackages', () => {
       'native/inc/z.h',
       'native/native.go',
       'native/own.h',
+      'native/prebuilt/libval.a',
+      'third/libz.a',
     ]);
-    expect(graph.packageByDir.get('plain')?.cIncludeFiles).toEqual([]);
-    expect(graph.packageByDir.get('cmd/a')?.cIncludeFiles).toEqual([]);
+    expect(graph.packageByDir.get('plain')?.cgoExtraFiles).toEqual([]);
+    expect(graph.packageByDir.get('cmd/a')?.cgoExtraFiles).toEqual([]);
     expect(graph.roots[0]?.inputFiles).toContain('csrc/nested.inc');
     // With cgo off, native.go is not compiled and nothing is included.
     const off = await graphOf(['native'], { tree: { ...tree, 'native/nocgo.go': 'package native\n' } });
-    expect(off.graph.packageByDir.get('native')?.cIncludeFiles).toEqual([]);
+    expect(off.graph.packageByDir.get('native')?.cgoExtraFiles).toEqual([]);
   });
 
   it('marks vendored packages and puts vendor/modules.txt in the module state', async () => {

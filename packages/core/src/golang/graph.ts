@@ -15,7 +15,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import type { Location, WorkspacePath } from '../types.js';
 import { joinWorkspacePath } from '../util/fs-paths.js';
 import { err, ok, type Result } from '../util/result.js';
-import { includeSearchDirs, resolveCIncludes } from './c-includes.js';
+import { includeSearchDirs, resolveCIncludes, resolveCLibraries } from './c-includes.js';
 import { resolveEmbedPatterns, type EmbedError, type ResolvedEmbeds } from './embed.js';
 import { closureSets, type Closure, type ClosureSets } from './closure-sets.js';
 import { compareGoStrings, sortedUnique, sortGoStrings } from './go-strings.js';
@@ -78,14 +78,15 @@ export interface GoPackage {
   readonly testImports: readonly string[];
   readonly xTestImports: readonly string[];
   /**
-   * Files outside the package's own sources that its C code includes (c-includes.ts): go's
-   * build cache does not see them, so a build must make go recompile the package when they
-   * change. Workspace paths, sorted; empty for packages without cgo files.
+   * Files outside the package's own sources that its C code includes, and libraries its
+   * `#cgo LDFLAGS` link from the workspace (c-includes.ts): go's build cache does not see them,
+   * so a build must make go recompile the package when they change. Workspace paths, sorted;
+   * empty for packages without cgo files.
    */
-  readonly cIncludeFiles: readonly WorkspacePath[];
+  readonly cgoExtraFiles: readonly WorkspacePath[];
   /**
    * Every file the toolchain reads to compile the package in this configuration: Go and cgo
-   * files, the non-Go files that apply, embedded files, and `cIncludeFiles`. Workspace paths,
+   * files, the non-Go files that apply, embedded files, and `cgoExtraFiles`. Workspace paths,
    * sorted.
    */
   readonly inputFiles: readonly WorkspacePath[];
@@ -171,7 +172,7 @@ type PkgState =
       readonly vendored: boolean;
       readonly files: PackageFiles;
       readonly embeds: ResolvedEmbeds | undefined;
-      readonly cIncludes: readonly WorkspacePath[] | undefined;
+      readonly cgoExtra: readonly WorkspacePath[] | undefined;
     };
 
 type FoundPkg = Extract<PkgState, { kind: 'found' }>;
@@ -328,7 +329,7 @@ export async function loadGoPackages(
       if (e.code === 'no-go-files') continue; // reported where the package is used
       report({ severity: 'error', code: e.code, message: `package ${importPath}: ${e.message}`, location: fileLocation(dir, e.file, e.range) });
     }
-    const found = (embeds: ResolvedEmbeds | undefined, cIncludes: readonly WorkspacePath[] | undefined): PkgState => ({
+    const found = (embeds: ResolvedEmbeds | undefined, cgoExtra: readonly WorkspacePath[] | undefined): PkgState => ({
       kind: 'found',
       dir,
       importPath,
@@ -336,9 +337,9 @@ export async function loadGoPackages(
       vendored,
       files: pf,
       embeds,
-      cIncludes,
+      cgoExtra,
     });
-    const includes = pf.cgoFiles.length === 0 ? undefined : cIncludesOf(dir, pf, files);
+    const includes = pf.cgoFiles.length === 0 ? undefined : cgoExtraOf(dir, pf, files);
     if (pf.embedPatterns.size === 0) return includes === undefined ? found(undefined, undefined) : includes.then((inc) => found(undefined, inc));
     const embeds = resolveEmbedPatterns(dir, [...pf.embedPatterns.keys()], cachedIO).then((r) => {
       if (r.ok) return r.value;
@@ -348,8 +349,8 @@ export async function loadGoPackages(
     return Promise.all([embeds, includes]).then(([e, inc]) => found(e, inc));
   };
 
-  /** The files a cgo package's C code includes from elsewhere in the workspace (c-includes.ts). */
-  const cIncludesOf = (dir: WorkspacePath, pf: PackageFiles, files: readonly DirFile[]): Promise<WorkspacePath[]> => {
+  /** The files a cgo package's C code includes, and the libraries it links, from elsewhere in the workspace (c-includes.ts). */
+  const cgoExtraOf = async (dir: WorkspacePath, pf: PackageFiles, files: readonly DirFile[]): Promise<WorkspacePath[]> => {
     const headers = new Map<string, GoFileHeader>();
     for (const f of files) if (f.header !== undefined) headers.set(f.name, f.header);
     const seeds: { path: WorkspacePath; header: GoFileHeader }[] = [];
@@ -359,15 +360,18 @@ export async function loadGoPackages(
     }
     const rawDirs = pf.cgoFiles.flatMap((n) => headers.get(n)?.cIncludeDirs ?? []);
     const own = new Set<WorkspacePath>([...pf.goFiles, ...pf.cgoFiles, ...pf.cFiles, ...pf.cxxFiles, ...pf.mFiles, ...pf.hFiles, ...pf.fFiles, ...pf.sFiles, ...pf.swigFiles, ...pf.swigCXXFiles, ...pf.sysoFiles].map((n) => joinRel(dir, n)));
-    return resolveCIncludes(seeds, includeSearchDirs(dir, rawDirs), own, {
-      isFile: async (path) => {
-        const slash = path.lastIndexOf('/');
-        const listing = await readdir(slash < 0 ? '' : path.slice(0, slash));
-        const name = path.slice(slash + 1);
-        return listing?.some((e) => e.name === name && e.isFile) ?? false;
-      },
-      header: (path) => readHeader(path),
-    });
+    const isFile = async (path: WorkspacePath): Promise<boolean> => {
+      const slash = path.lastIndexOf('/');
+      const listing = await readdir(slash < 0 ? '' : path.slice(0, slash));
+      const name = path.slice(slash + 1);
+      return listing?.some((e) => e.name === name && e.isFile) ?? false;
+    };
+    const included = await resolveCIncludes(seeds, includeSearchDirs(dir, rawDirs), own, { isFile, header: (path) => readHeader(path) });
+    const libDirs = pf.cgoFiles.flatMap((n) => headers.get(n)?.cLibDirs ?? []);
+    const libFiles = pf.cgoFiles.flatMap((n) => headers.get(n)?.cLibFiles ?? []);
+    if (libDirs.length === 0 && libFiles.length === 0) return included;
+    const linked = await resolveCLibraries(dir, libDirs, libFiles, { isFile, list: readdir });
+    return sortedUnique([...included, ...linked.filter((p) => !own.has(p))]);
   };
 
   const reportEmbedError = (importPath: string, dir: WorkspacePath, e: EmbedError, where: ReadonlyMap<string, readonly SourceRef[]>): void => {
@@ -762,8 +766,8 @@ function makePackage(
   ]);
   const embeds = st.embeds ?? EMPTY_EMBEDS;
   const inDir = (names: readonly string[]) => names.map((n) => joinRel(st.dir, n));
-  const cIncludeFiles = st.cIncludes ?? [];
-  const inputFiles = sortedUnique([...inDir(f.goFiles), ...inDir(f.cgoFiles), ...inDir(otherFiles), ...embeds.paths, ...cIncludeFiles]);
+  const cgoExtraFiles = st.cgoExtra ?? [];
+  const inputFiles = sortedUnique([...inDir(f.goFiles), ...inDir(f.cgoFiles), ...inDir(otherFiles), ...embeds.paths, ...cgoExtraFiles]);
   const testInputFiles =
     tests === undefined
       ? []
@@ -800,7 +804,7 @@ function makePackage(
     imports: [...f.imports.keys()],
     testImports: [...f.testImports.keys()],
     xTestImports: [...f.xTestImports.keys()],
-    cIncludeFiles,
+    cgoExtraFiles,
     inputFiles,
     testInputFiles,
   };

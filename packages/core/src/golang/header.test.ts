@@ -198,6 +198,16 @@ describe('non-Go sources', () => {
     expect(lines.cIncludeDirs).toEqual(['${SRCDIR}/vendor/include']);
   });
 
+  it('collects the library directories and files of a cgo preamble\'s #cgo LDFLAGS lines', () => {
+    const h = parseGoFileHeader(
+      'package lib\n\n// #cgo LDFLAGS: -L${SRCDIR}/prebuilt -lval ${SRCDIR}/../third/libz.a -lm -Wl,--as-needed\n// #cgo linux LDFLAGS: -L lib64 obj/x.o -pthread\n// #cgo CFLAGS: -Iinc\nimport "C"\n',
+    );
+    expect(h.cLibDirs).toEqual(['${SRCDIR}/prebuilt', 'lib64']);
+    expect(h.cLibFiles).toEqual(['${SRCDIR}/../third/libz.a', 'obj/x.o']);
+    expect(h.cIncludeDirs).toEqual(['inc']);
+    expect(parseGoFileHeader('package lib\n\n// #cgo LDFLAGS: -lm\nimport "C"\n').cLibDirs).toBeUndefined();
+  });
+
   it('collects no C directives from Go files that do not import "C"', () => {
     const h = parseGoFileHeader('package lib\n\n// #cgo CFLAGS: -Iinc\n// #include "a.h"\nimport "fmt"\n');
     expect(h.cIncludes).toBeUndefined();

@@ -69,6 +69,13 @@ export interface GoFileHeader {
    * a Go file that imports "C", as written (`${SRCDIR}` unexpanded). Absent when there are none.
    */
   readonly cIncludeDirs?: readonly string[] | undefined;
+  /**
+   * What the `#cgo LDFLAGS` lines of a Go file that imports "C" link from files: library
+   * directories (`-L`) and the words that name files (`${SRCDIR}/libx.a`), as written. Absent
+   * when there are none.
+   */
+  readonly cLibDirs?: readonly string[] | undefined;
+  readonly cLibFiles?: readonly string[] | undefined;
   /** The file could not be read at all (the caller's I/O failed); it is then not classified. */
   readonly readError?: string | undefined;
   /** The package clause or imports could not be read. */
@@ -176,15 +183,21 @@ const INCLUDE_LINE = /^[ \t]*(?:\/\/)?[ \t]*#[ \t]*include[ \t]*("[^"\n]+"|<[^>\
 /** `#cgo [conditions] CFLAGS: flags`: the kinds whose flags can name include directories. */
 const CGO_LINE = /^[ \t]*(?:\/\/)?[ \t]*#cgo[ \t]+(?:[^:\n]*[ \t])?(?:CFLAGS|CPPFLAGS|CXXFLAGS|FFLAGS)[ \t]*:(.*)$/gm;
 const INCLUDE_DIR_FLAGS = ['-I', '-iquote', '-isystem', '-idirafter'];
+/** `#cgo [conditions] LDFLAGS: flags`. */
+const CGO_LD_LINE = /^[ \t]*(?:\/\/)?[ \t]*#cgo[ \t]+(?:[^:\n]*[ \t])?LDFLAGS[ \t]*:(.*)$/gm;
+/** A linker argument that names a file: a path, or a library or object file name. */
+const LINK_FILE = /\/|\.(?:a|o|so|syso|lib|dylib)$|\.so\.[0-9.]+$/;
+
+type CDirectives = { cIncludes?: string[]; cIncludeDirs?: string[]; cLibDirs?: string[]; cLibFiles?: string[] };
 
 /**
  * The `#include` names of `text` and, for a cgo preamble, the include directories of its
- * `#cgo` lines. Line-based on purpose: an include inside `#if 0` or a string is collected too,
+ * `#cgo` lines and the library directories and files of its `#cgo LDFLAGS` lines. Line-based on purpose: an include inside `#if 0` or a string is collected too,
  * which can only add inputs to a key, never miss one.
  */
-function scanCDirectives(text: string, cgoPreamble: boolean): { cIncludes?: string[]; cIncludeDirs?: string[] } {
+function scanCDirectives(text: string, cgoPreamble: boolean): CDirectives {
   if (!text.includes('#')) return {};
-  const out: { cIncludes?: string[]; cIncludeDirs?: string[] } = {};
+  const out: CDirectives = {};
   const includes: string[] = [];
   for (const m of text.matchAll(INCLUDE_LINE)) includes.push(m[1] as string);
   if (includes.length > 0) out.cIncludes = includes;
@@ -201,6 +214,22 @@ function scanCDirectives(text: string, cgoPreamble: boolean): { cIncludes?: stri
       }
     }
     if (dirs.length > 0) out.cIncludeDirs = dirs;
+    const libDirs: string[] = [];
+    const libFiles: string[] = [];
+    for (const m of text.matchAll(CGO_LD_LINE)) {
+      const words = splitFlags(m[1] as string);
+      for (let i = 0; i < words.length; i++) {
+        const w = words[i] as string;
+        if (w.startsWith('-L')) {
+          const value = w.length > 2 ? w.slice(2) : words[++i];
+          if (value !== undefined && value !== '') libDirs.push(value);
+        } else if (!w.startsWith('-') && LINK_FILE.test(w)) {
+          libFiles.push(w);
+        }
+      }
+    }
+    if (libDirs.length > 0) out.cLibDirs = libDirs;
+    if (libFiles.length > 0) out.cLibFiles = libFiles;
   }
   return out;
 }
