@@ -11,6 +11,13 @@ const dirs: string[] = [];
 afterEach(async () => {
   for (const d of dirs.splice(0)) await fs.rm(d, { recursive: true, force: true });
 });
+/** Builds `label` and runs the binary at `bin`: the action's status and what the binary printed (println goes to stderr). */
+async function buildAndRun(root: string, cache: string, label: string, bin: string): Promise<{ status: string | undefined; value: string }> {
+  const r = await gob(['build', label, '--ui=json'], { cwd: root, cacheDir: cache });
+  expect(r.code, r.stdout + r.stderr).toBe(0);
+  return { status: finishedBy(r.events).get(label), value: (await execFileAsync(path.join(root, bin))).stderr.trim() };
+}
+
 async function fresh(): Promise<{ root: string; cache: string }> {
   const root = await tempDir('gob-rw-');
   const cache = await tempDir('gob-cache-');
@@ -101,11 +108,7 @@ describe('repositories gob did not write', () => {
       'BUILD.yaml': 'targets:\n  calc:\n    kind: go_binary\n',
     });
     const bin = path.join(root, 'gob-out/bin/calc');
-    const build = async (): Promise<{ status: string | undefined; value: string }> => {
-      const r = await gob(['build', '//:calc', '--ui=json'], { cwd: root, cacheDir: cache });
-      expect(r.code, r.stdout + r.stderr).toBe(0);
-      return { status: finishedBy(r.events).get('//:calc'), value: (await execFileAsync(bin)).stderr.trim() };
-    };
+    const build = () => buildAndRun(root, cache, '//:calc', 'gob-out/bin/calc');
     expect(await build()).toEqual({ status: 'built', value: '42' });
     expect(await build()).toEqual({ status: 'cached', value: '42' });
 
@@ -156,11 +159,7 @@ describe('repositories gob did not write', () => {
       await fs.rm(path.join(root, 'native/prebuilt/libval.a'), { force: true });
       await execFileAsync('ar', ['rcs', path.join(root, 'native/prebuilt/libval.a'), path.join(scratch, 'v.o')]);
     };
-    const build = async (): Promise<{ status: string | undefined; value: string }> => {
-      const r = await gob(['build', '//:app', '--ui=json'], { cwd: root, cacheDir: cache });
-      expect(r.code, r.stdout + r.stderr).toBe(0);
-      return { status: finishedBy(r.events).get('//:app'), value: (await execFileAsync(path.join(root, 'gob-out/bin/app'))).stderr.trim() };
-    };
+    const build = () => buildAndRun(root, cache, '//:app', 'gob-out/bin/app');
     await library(1);
     expect(await build()).toEqual({ status: 'built', value: '1' });
     await library(3);
@@ -168,7 +167,7 @@ describe('repositories gob did not write', () => {
     expect(await build()).toEqual({ status: 'cached', value: '3' });
   });
 
-  it("rebuilds a binary when the default.pgo go builds it with appears, changes or goes", async () => {
+  it('rebuilds a binary when the default.pgo go builds it with appears, changes or goes', async () => {
     const { root, cache } = await fresh();
     await writeTree(root, {
       'gob.yaml': 'version: 1\n',

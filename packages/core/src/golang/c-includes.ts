@@ -16,6 +16,7 @@
  * (`CGO_CFLAGS`, which is in the key as a whole) or from pkg-config.
  */
 import type { WorkspacePath } from '../types.js';
+import { resolveWorkspaceRelative } from '../util/fs-paths.js';
 import type { GoFileHeader } from './header.js';
 
 /** What resolving needs from the file system; both answers are recorded by the planner's IO. */
@@ -32,17 +33,7 @@ export interface CIncludeIO {
  */
 export function joinInside(base: WorkspacePath, rel: string): WorkspacePath | undefined {
   if (rel.startsWith('/') || rel.includes('\\')) return undefined;
-  const out = base === '' ? [] : base.split('/');
-  for (const seg of rel.split('/')) {
-    if (seg === '' || seg === '.') continue;
-    if (seg === '..') {
-      if (out.length === 0) return undefined;
-      out.pop();
-    } else {
-      out.push(seg);
-    }
-  }
-  return out.join('/');
+  return resolveWorkspaceRelative(base, rel);
 }
 
 /**

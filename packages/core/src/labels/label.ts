@@ -14,6 +14,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import type { Label, WorkspacePath } from '../types.js';
 import { err, ok } from '../util/result.js';
 import type { Result } from '../util/result.js';
+import { resolveWorkspaceRelative } from '../util/fs-paths.js';
 
 /** What a target pattern selects. */
 export type TargetPattern =
@@ -150,7 +151,7 @@ function parse(text: string, currentDir: WorkspacePath): Result<TargetPattern, D
   if (dirText.includes('//')) return err(badLabel(text, 'empty path element ("//") inside the label'));
   if (dirText.split('/').includes('...')) return err(badLabel(text, '"..." can only be the last path element'));
 
-  const dir = resolveDir(absolute ? '' : currentDir, dirText);
+  const dir = resolveWorkspaceRelative(absolute ? '' : currentDir, dirText);
   if (dir === undefined) return err(badLabel(text, '".." goes above the workspace root'));
 
   if (recursive) return ok({ kind: 'recursive', dir });
@@ -177,21 +178,6 @@ function parse(text: string, currentDir: WorkspacePath): Result<TargetPattern, D
     return err(badLabel(text, invalidNameReason(name)));
   }
   return ok({ kind: 'target', label: makeLabel(dir, name) });
-}
-
-/** Joins a relative directory onto a base, resolving `.` and `..`; undefined if it escapes. */
-function resolveDir(base: WorkspacePath, rel: string): WorkspacePath | undefined {
-  const out = base === '' ? [] : base.split('/');
-  for (const seg of rel.split('/')) {
-    if (seg === '' || seg === '.') continue;
-    if (seg === '..') {
-      if (out.length === 0) return undefined;
-      out.pop();
-    } else {
-      out.push(seg);
-    }
-  }
-  return out.join('/');
 }
 
 function invalidNameReason(name: string): string {

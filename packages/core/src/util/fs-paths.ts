@@ -39,3 +39,21 @@ export function joinWorkspacePath(...parts: string[]): WorkspacePath {
   const joined = path.posix.normalize(parts.filter((p) => p !== '').join('/'));
   return joined === '.' ? '' : joined.replace(/\/$/, '');
 }
+
+/**
+ * The `/`-separated relative path `rel` joined onto the workspace directory `base`, with `.` and
+ * `..` resolved; undefined when it would leave the workspace.
+ */
+export function resolveWorkspaceRelative(base: WorkspacePath, rel: string): WorkspacePath | undefined {
+  const out = base === '' ? [] : base.split('/');
+  for (const seg of rel.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') {
+      if (out.length === 0) return undefined;
+      out.pop();
+    } else {
+      out.push(seg);
+    }
+  }
+  return out.join('/');
+}
