@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { goBuildFlags, quoteFlagValue, resolveXDefs } from './go-args.js';
+import { goBuildFlags, quoteFlagValue, resolveXDefs, selectionBuildTags } from './go-args.js';
 
 const base = { trimpath: true, buildvcs: false, tags: [], gcflags: [], ldflags: [], xDefs: {}, forceRebuild: false };
 
@@ -34,5 +34,18 @@ describe('resolveXDefs', () => {
     const defs = { 'main.version': '{GIT_COMMIT}', 'main.name': 'pay' };
     expect(resolveXDefs(defs, undefined)).toEqual({ 'main.name': 'pay' });
     expect(resolveXDefs(defs, { GIT_COMMIT: 'abc' })).toEqual({ 'main.version': 'abc', 'main.name': 'pay' });
+  });
+});
+
+describe('selectionBuildTags', () => {
+  it("takes GOFLAGS' -tags when gob passes none, and gob's when it does (the command line overrides GOFLAGS)", () => {
+    expect(selectionBuildTags([], '-tags=prod,linux_extra -trimpath')).toEqual(['prod', 'linux_extra']);
+    expect(selectionBuildTags([], '-tags=a -tags=b')).toEqual(['b']);
+    expect(selectionBuildTags(['netgo'], '--tags=prod')).toEqual(['netgo']);
+    expect(selectionBuildTags([], '')).toEqual([]);
+  });
+  it('adds the tool tags of -race, -msan and -asan in GOFLAGS', () => {
+    expect(selectionBuildTags(['netgo'], '-race -mod=mod')).toEqual(['netgo', 'race']);
+    expect(selectionBuildTags([], '-msan=true -asan -asan=false')).toEqual(['msan']);
   });
 });

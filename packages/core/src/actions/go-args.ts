@@ -34,6 +34,31 @@ export function goBuildFlags(f: GoBuildFlags): string[] {
   return args;
 }
 
+/**
+ * The build tags go selects files with for a build given `tags` on the command line (gob's
+ * `-tags`) and the effective `goflags` (GOFLAGS, from the environment or `go env -w`): the
+ * command line's when it has any (go applies GOFLAGS first, so a command-line flag overrides
+ * it), else the last `-tags` of GOFLAGS; plus `race`, `msan` and `asan` when GOFLAGS turns those
+ * modes on (cmd/go adds each as a tool tag).
+ */
+export function selectionBuildTags(tags: readonly string[], goflags: string): string[] {
+  let fromGoflags: string[] = [];
+  const modes = new Set<string>();
+  for (const word of goflags.split(/\s+/)) {
+    const m = /^--?([a-z]+)(?:=(.*))?$/.exec(word);
+    if (m === null) continue;
+    const name = m[1] as string;
+    const value = m[2];
+    if (name === 'tags') {
+      fromGoflags = (value ?? '').split(',').map((t) => t.trim()).filter((t) => t !== '');
+    } else if (name === 'race' || name === 'msan' || name === 'asan') {
+      if (value === undefined || value === 'true' || value === '1' || value === 't' || value === 'T' || value === 'TRUE' || value === 'True') modes.add(name);
+      else modes.delete(name);
+    }
+  }
+  return [...(tags.length > 0 ? tags : fromGoflags), ...modes];
+}
+
 /** `extra` always joins the plain group: `-X name=value` must never be read as a pattern. */
 function perPackageFlag(flag: string, items: readonly string[], extra: readonly string[]): string[] {
   const patterned = items.filter((i) => /^[^-=\s][^=\s]*=/.test(i));

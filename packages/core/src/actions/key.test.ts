@@ -152,6 +152,18 @@ describe('action key', () => {
     expect(await keyAfter(goflags('-pgo=off', { 'services/payment/default.pgo': 'profile' }))).toBe(off);
   });
 
+  it("selects files with GOFLAGS' -tags and -race, as go does: a file only they select is an input", async () => {
+    // The example's libs/money/legacy_ignore.go is excluded by `//go:build ignore`; a tag selects this one.
+    const gated = (text: string, goflags: string) => async (r: string) => {
+      await fs.writeFile(path.join(r, 'gob.yaml'), `version: 1\ngo:\n  env: { GOFLAGS: "${goflags}" }\n`);
+      await fs.writeFile(path.join(r, 'libs/money/gated.go'), `//go:build prod || race\n\npackage money\n\n// ${text}\n`);
+    };
+    expect(await keyAfter(gated('one', '-tags=prod'))).not.toBe(await keyAfter(gated('two', '-tags=prod')));
+    expect(await keyAfter(gated('one', '-race'))).not.toBe(await keyAfter(gated('two', '-race')));
+    // Without the tag the file is not selected, and its contents do not matter.
+    expect(await keyAfter(gated('one', '-trimpath'))).toBe(await keyAfter(gated('two', '-trimpath')));
+  });
+
   it('changes with the profile', async () => {
     expect(await keyAfter(noChange, { profile: 'release' })).not.toBe(baseline);
   });

@@ -28,7 +28,7 @@ import {
 import { err, ok, type Result } from '../util/result.js';
 import { fromWorkspacePath, toWorkspacePath } from '../util/fs-paths.js';
 import { joinInside } from '../golang/c-includes.js';
-import { goBuildFlags, resolveXDefs } from './go-args.js';
+import { goBuildFlags, resolveXDefs, selectionBuildTags } from './go-args.js';
 import { CGO_GO_ENV, OUTPUT_AFFECTING_GO_ENV, pickPassthrough } from './go-env.js';
 import { actionKey, defined, KEY_SCHEMA_VERSION, packageManifest, type KeyManifest, type PackageManifest } from './key.js';
 import { binaryOutputPath } from './outputs.js';
@@ -310,8 +310,10 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
     }
     const goenv = probed.value;
     const tags = [...(profile.tags ?? []), ...target.tags];
-    const ctx = buildContextFromGoEnv(goenv, tags);
-    const graphId = JSON.stringify([setEnv, tags]);
+    // go selects files with GOFLAGS' tags too (gob.yaml env, or `go env -w`): so must the graph.
+    const selectionTags = selectionBuildTags(tags, goenv.raw.GOFLAGS ?? '');
+    const ctx = buildContextFromGoEnv(goenv, selectionTags);
+    const graphId = JSON.stringify([setEnv, selectionTags]);
     const graph = await graphFor(graphId, ctx, target.goPackage);
     if (!graph.ok) {
       diagnostics.push(...graph.error);
