@@ -192,8 +192,9 @@ type CDirectives = { cIncludes?: string[]; cIncludeDirs?: string[]; cLibDirs?: s
 
 /**
  * The `#include` names of `text` and, for a cgo preamble, the include directories of its
- * `#cgo` lines and the library directories and files of its `#cgo LDFLAGS` lines. Line-based on purpose: an include inside `#if 0` or a string is collected too,
- * which can only add inputs to a key, never miss one.
+ * `#cgo` lines and the library directories and files of its `#cgo LDFLAGS` lines. Line-based
+ * on purpose: an include inside `#if 0` or a string is collected too, which can only add
+ * inputs to a key, never miss one.
  */
 function scanCDirectives(text: string, cgoPreamble: boolean): CDirectives {
   if (!text.includes('#')) return {};
@@ -263,7 +264,7 @@ function splitFlags(s: string): string[] {
   return words;
 }
 
-/** Parses `text` as the file `name`: Go files fully, other sources for constraints only. */
+/** Parses `text` as the file `name`: Go files fully, other sources for constraints and `#include` lines. */
 export function parseSourceFileHeader(name: string, text: string): GoFileHeader {
   return name.endsWith('.go') ? parseGoFileHeader(text) : parseOtherFileHeader(text);
 }
