@@ -211,6 +211,45 @@ describe('repositories gob did not write', () => {
     expect(Buffer.compare(plain, await fs.readFile(bin))).toBe(0);
   });
 
+  it('with go.buildvcs, a binary carries the commit and state of the checkout it is built from, as go stamps them', async () => {
+    const { root, cache } = await fresh();
+    await writeTree(root, {
+      'gob.yaml': 'version: 1\ngo:\n  buildvcs: true\n',
+      'go.mod': 'module example.com/vcs\n\ngo 1.26\n',
+      'cmd/app/main.go': 'package main\n\nfunc main() { println("vcs") }\n',
+      'cmd/app/BUILD.yaml': 'targets:\n  app:\n    kind: go_binary\n',
+      'notes.txt': 'one\n',
+      '.gitignore': 'gob-out/\n',
+    });
+    const git = (...args: string[]) => execFileAsync('git', ['-c', 'user.email=gob@example.com', '-c', 'user.name=gob', ...args], { cwd: root });
+    await git('init', '-q');
+    await git('add', '-A');
+    await git('commit', '-qm', 'one');
+    const bin = path.join(root, 'gob-out/bin/cmd/app/app');
+    const build = async (): Promise<string | undefined> => {
+      const r = await gob(['build', '//...', '--ui=json'], { cwd: root, cacheDir: cache });
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      return finishedBy(r.events).get('//cmd/app:app');
+    };
+    const stamped = async (): Promise<{ revision: string | undefined; modified: string | undefined }> => {
+      const { stdout } = await execFileAsync('go', ['version', '-m', bin]);
+      return { revision: /vcs\.revision=(\w+)/.exec(stdout)?.[1], modified: /vcs\.modified=(\w+)/.exec(stdout)?.[1] };
+    };
+    const head = async (): Promise<string> => (await git('rev-parse', 'HEAD')).stdout.trim();
+
+    expect(await build()).toBe('built');
+    expect(await stamped()).toEqual({ revision: await head(), modified: 'false' });
+    expect(await build()).toBe('cached');
+    // A change anywhere in the checkout, then a commit of it: go would stamp both.
+    await fs.appendFile(path.join(root, 'notes.txt'), 'two\n');
+    expect(await build()).toBe('built');
+    expect((await stamped()).modified).toBe('true');
+    await git('commit', '-qam', 'two');
+    expect(await build()).toBe('built');
+    expect(await stamped()).toEqual({ revision: await head(), modified: 'false' });
+    expect(await build()).toBe('cached');
+  });
+
   it('says which target points at a package that is not main, exit 2', async () => {
     const { root, cache } = await fresh();
     await writeTree(root, {

@@ -21,7 +21,7 @@ import { hashBytes } from './hashing/hash-bytes.js';
 import { resolvePatterns } from './labels/resolve.js';
 import { ObservationRecorder } from './snapshot/observations.js';
 import { createSnapshot } from './snapshot/create.js';
-import type { PlanSnapshot } from './snapshot/format.js';
+import type { PlanSnapshot, ToolKind } from './snapshot/format.js';
 import { recordingDiscoveryFs, recordingGoIO, recordingModulesIO, recordingWorkspaceFs } from './snapshot/recording-io.js';
 import type { Workspace } from './types.js';
 import { toWorkspacePath } from './util/fs-paths.js';
@@ -139,7 +139,7 @@ async function snapshotOf(
   if (prov === undefined) return { ok: false, reason: 'the plan has no provenance' };
   if (prov.compilerVersion) return { ok: false, reason: 'a development toolchain (its compiler version is asked every build)' };
   if (c.workspace.root !== c.request.root) return { ok: false, reason: 'the workspace root moved while planning' };
-  const tools: [kind: 'go' | 'cc', what: string, identity: string][] = [];
+  const tools: [kind: ToolKind, what: string, identity: string][] = [];
   const goBin = c.opts.goBin ?? 'go';
   for (const env of prov.goProbes) {
     const id = await probeIdentity({ goBin, cwd: c.workspace.root, env });
@@ -152,6 +152,7 @@ async function snapshotOf(
     if (id === undefined) return { ok: false, reason: `the C compiler ${cc} is a script` };
     tools.push(['cc', cc, id]);
   }
+  if (prov.vcs !== undefined) tools.push(['vcs', prov.vcs.dir, prov.vcs.state]);
   return createSnapshot({
     request: c.request.fingerprint,
     root: c.workspace.root,

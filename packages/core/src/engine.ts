@@ -10,6 +10,7 @@ import type { Diagnostic } from './diagnostics.js';
 import type { EventSink } from './events.js';
 import { runBuild } from './exec/run-build.js';
 import { ccIdentity, probeIdentity } from './golang/probe-cache.js';
+import { vcsState } from './golang/vcs.js';
 import { FileHasher } from './hashing/file-hasher.js';
 import { engineBuildId } from './snapshot/build-id.js';
 import { loadSnapshot, requestFingerprint, saveSnapshot, saveSnapshotLater, type PlanSnapshot } from './snapshot/format.js';
@@ -119,7 +120,9 @@ export async function build(opts: BuildOptions): Promise<BuildOutcome> {
         toolIdentity: (kind, what) =>
           kind === 'go'
             ? probeIdentity({ goBin: opts.goBin ?? 'go', cwd: snap.root, env: JSON.parse(what) as Record<string, string> })
-            : ccIdentity(what, opts.env.PATH ?? ''),
+            : kind === 'cc'
+              ? ccIdentity(what, opts.env.PATH ?? '')
+              : vcsState(what, pickPassthrough(opts.env)),
       });
       if (reused.ok) {
         opts.changeHints?.checked(snap, reused.snapshot);

@@ -54,6 +54,11 @@ export interface KeyManifest {
    */
   readonly pgo?: Readonly<Record<WorkspacePath, Sha256>> | undefined;
   /**
+   * With `go.buildvcs: true` only: the version-control state go stamps into the binary (the
+   * commit, its time and whether the checkout has changes; see golang/vcs.ts).
+   */
+  readonly vcs?: string | undefined;
+  /**
    * External modules whose packages the closure's workspace packages import directly (path →
    * version), for explaining go.mod and go.sum changes. Modules only those packages depend on
    * are covered by `moduleFiles`, which pin every version.

@@ -28,6 +28,7 @@ import {
 import { err, ok, type Result } from '../util/result.js';
 import { fromWorkspacePath, toWorkspacePath } from '../util/fs-paths.js';
 import { joinInside } from '../golang/c-includes.js';
+import { vcsState } from '../golang/vcs.js';
 import { goBuildFlags, resolveXDefs, selectionBuildTags } from './go-args.js';
 import { CGO_GO_ENV, OUTPUT_AFFECTING_GO_ENV, pickPassthrough } from './go-env.js';
 import { actionKey, defined, KEY_SCHEMA_VERSION, packageManifest, type KeyManifest, type PackageManifest } from './key.js';
@@ -132,6 +133,8 @@ export interface PlanProvenance {
   readonly ccs: readonly string[];
   /** The plan ran `go tool compile -V=full` (a development toolchain). */
   readonly compilerVersion: boolean;
+  /** With `go.buildvcs: true`: the directory whose version-control state is in the keys, and that state. */
+  readonly vcs?: { readonly dir: string; readonly state: string } | undefined;
 }
 
 export interface PlanRequest {
@@ -209,6 +212,8 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
   if (!hostProbe.ok) return err([hostProbe.error]);
   const host: Platform = { goos: hostProbe.value.GOHOSTOS, goarch: hostProbe.value.GOHOSTARCH };
   const trimpath = profile.trimpath ?? workspace.config.go.trimpath;
+  // go stamps the checkout's commit and state into every binary when asked to: so is the key.
+  const vcs = workspace.config.go.buildvcs ? await vcsState(workspace.root, passthrough) : undefined;
   const compilerIds = new Map<string, Promise<string | undefined>>();
   const ccIds = new Map<string, Promise<string | undefined>>();
   const provenance = new Map<string, ActionProvenance>();
@@ -402,6 +407,7 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
       packages,
       moduleFiles,
       pgo,
+      vcs,
       modules: Object.fromEntries([...closure.externalModules].map(([m, v]) => [m, v ?? ''])),
       deps: {},
       workspaceRoot: trimpath ? undefined : workspace.root,
@@ -450,7 +456,13 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
     actions: linkDeps(actions),
     host,
     profile: req.profile,
-    provenance: { actions: provenance, goProbes: probeEnvs, ccs: [...ccIds.keys()], compilerVersion: compilerIds.size > 0 },
+    provenance: {
+      actions: provenance,
+      goProbes: probeEnvs,
+      ccs: [...ccIds.keys()],
+      compilerVersion: compilerIds.size > 0,
+      vcs: vcs === undefined ? undefined : { dir: workspace.root, state: vcs },
+    },
   });
 }
 

@@ -39,6 +39,7 @@ const FIELDS: Record<keyof KeyManifest, true> = {
   packages: true,
   moduleFiles: true,
   pgo: true,
+  vcs: true,
   modules: true,
   deps: true,
   workspaceRoot: true,
@@ -147,6 +148,7 @@ export function createSnapshot(inp: SnapshotInputs): { ok: true; snapshot: PlanS
       goenv: m.goenv,
       env: m.env,
       args: m.args,
+      vcs: m.vcs,
       workspaceRoot: m.workspaceRoot,
     });
     const sk = JSON.stringify(skeleton);

@@ -87,6 +87,9 @@ export interface SnapAction {
   readonly modules: Readonly<Record<string, string>>;
 }
 
+/** What a snapshot's `tools` entries identify: a go toolchain, a C compiler, or a checkout's version-control state. */
+export type ToolKind = 'go' | 'cc' | 'vcs';
+
 export interface PlanSnapshot {
   readonly format: typeof SNAPSHOT_FORMAT;
   readonly version: typeof SNAPSHOT_VERSION;
@@ -100,7 +103,7 @@ export interface PlanSnapshot {
   readonly host: readonly [string, string];
   readonly profile: string;
   /** Identities of the go toolchain probes (`probeIdentity`) and C compilers the plan used. */
-  readonly tools: readonly (readonly [kind: 'go' | 'cc', what: string, identity: string])[];
+  readonly tools: readonly (readonly [kind: ToolKind, what: string, identity: string])[];
   readonly files: readonly FileEntry[];
   readonly dirs: readonly DirEntry[];
   readonly missing: readonly WorkspacePath[];

@@ -24,11 +24,12 @@ import {
   type OutputEntry,
   type PackageEntry,
   type PlanSnapshot,
+  type ToolKind,
 } from './format.js';
 
 export interface ReuseContext {
   /** Answers the identity of a tool the plan used, as it is now (undefined: cannot tell). */
-  readonly toolIdentity: (kind: 'go' | 'cc', what: string) => Promise<string | undefined>;
+  readonly toolIdentity: (kind: ToolKind, what: string) => Promise<string | undefined>;
   /** The pass-through environment, to rebuild each action's complete go environment. */
   readonly passthrough: Readonly<Record<string, string>>;
   readonly now?: (() => number) | undefined;
@@ -79,7 +80,9 @@ export async function reuseSnapshot(snap: PlanSnapshot, ctx: ReuseContext): Prom
   const only = ctx.onlyChanged;
 
   for (const [kind, what, id] of snap.tools) {
-    if ((await ctx.toolIdentity(kind, what)) !== id) return stale(`the ${kind === 'go' ? 'go toolchain' : `C compiler ${what}`} changed`);
+    if ((await ctx.toolIdentity(kind, what)) !== id) {
+      return stale(kind === 'go' ? 'the go toolchain changed' : kind === 'cc' ? `the C compiler ${what} changed` : 'the version-control state changed');
+    }
   }
   for (const p of snap.missing) {
     if (statIfExists(absPath(root, p)) !== undefined) return stale(`${p || '.'} appeared`);
