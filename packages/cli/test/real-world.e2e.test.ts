@@ -250,6 +250,40 @@ describe('repositories gob did not write', () => {
     expect(await build()).toBe('cached');
   });
 
+  it('--stamp fills x_defs from stamp.command, and each stamp value has its own cache entry', async () => {
+    const { root, cache } = await fresh();
+    await writeTree(root, {
+      'gob.yaml': 'version: 1\nstamp:\n  command: cat stamp.txt\n',
+      'stamp.txt': 'GIT_COMMIT abc123\nBUILD_USER someone with spaces\n',
+      'go.mod': 'module example.com/stamped\n\ngo 1.26\n',
+      'main.go': 'package main\n\nvar version = "dev"\nvar user = "nobody"\n\nfunc main() { println(version, user) }\n',
+      'BUILD.yaml': 'targets:\n  app:\n    kind: go_binary\n    x_defs: { main.version: "{GIT_COMMIT}", main.user: "{BUILD_USER}" }\n',
+    });
+    const build = (...flags: string[]) => async (): Promise<{ status: string | undefined; value: string }> => {
+      const r = await gob(['build', '//:app', '--ui=json', ...flags], { cwd: root, cacheDir: cache });
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      return { status: finishedBy(r.events).get('//:app'), value: (await execFileAsync(path.join(root, 'gob-out/bin/app'))).stderr.trim() };
+    };
+    expect(await build()()).toEqual({ status: 'built', value: 'dev nobody' });
+    expect(await build('--stamp')()).toEqual({ status: 'built', value: 'abc123 someone with spaces' });
+    expect(await build('--stamp')()).toEqual({ status: 'cached', value: 'abc123 someone with spaces' });
+    await fs.writeFile(path.join(root, 'stamp.txt'), 'GIT_COMMIT def456\nBUILD_USER someone with spaces\n');
+    expect(await build('--stamp')()).toEqual({ status: 'built', value: 'def456 someone with spaces' });
+    // Unstamped again: the first build's result (placeholders left out, not filled).
+    expect(await build()()).toEqual({ status: 'cached', value: 'dev nobody' });
+
+    // A command that fails, one that prints something else, and none at all: exit 2, saying why.
+    const bad = async (command: string | undefined): Promise<string> => {
+      await fs.writeFile(path.join(root, 'gob.yaml'), `version: 1\n${command === undefined ? '' : `stamp:\n  command: ${command}\n`}`);
+      const r = await gob(['build', '//:app', '--stamp'], { cwd: root, cacheDir: cache });
+      expect(r.code).toBe(2);
+      return r.stderr;
+    };
+    expect(await bad('"echo oops >&2; exit 3"')).toMatch(/gob\.yaml.*stamp\.command `echo oops >&2; exit 3` exited with 3:\s+oops/s);
+    expect(await bad('"echo not-a-pair=1"')).toContain('printed a line that is not "KEY value": "not-a-pair=1"');
+    expect(await bad(undefined)).toContain('--stamp fills the {VARS} of x_defs from stamp.command, and gob.yaml has none');
+  });
+
   it('says which target points at a package that is not main, exit 2', async () => {
     const { root, cache } = await fresh();
     await writeTree(root, {

@@ -22,6 +22,7 @@ import { resolvePatterns } from './labels/resolve.js';
 import { ObservationRecorder } from './snapshot/observations.js';
 import { createSnapshot } from './snapshot/create.js';
 import type { PlanSnapshot, ToolKind } from './snapshot/format.js';
+import { runStampCommand } from './workspace/stamp.js';
 import { recordingDiscoveryFs, recordingGoIO, recordingModulesIO, recordingWorkspaceFs } from './snapshot/recording-io.js';
 import type { Workspace } from './types.js';
 import { toWorkspacePath } from './util/fs-paths.js';
@@ -64,6 +65,13 @@ export async function buildFresh(opts: BuildOptions, run: { startedAt: number; r
     };
   }
 
+  let stamp: Record<string, string> | undefined;
+  if (opts.stamp === true) {
+    const values = await runStampCommand(workspace, opts.env);
+    if (!values.ok) return { kind: 'invalid', diagnostics: [values.error], root: workspace.root };
+    stamp = values.value;
+  }
+
   const cacheDir = cacheDirFor(workspace, opts.env);
   const hasher = new FileHasher({
     root: workspace.root,
@@ -87,6 +95,7 @@ export async function buildFresh(opts: BuildOptions, run: { startedAt: number; r
     env: opts.env,
     goBin: opts.goBin,
     forceRebuild: opts.force,
+    stamp,
     probeCacheDir: cacheDir,
   });
   if (!planned.ok) return { kind: 'invalid', diagnostics: planned.error, root: workspace.root };

@@ -55,6 +55,11 @@ export interface BuildOptions extends EngineOptions {
   readonly noCache: boolean;
   readonly force: boolean;
   readonly dryRun: boolean;
+  /**
+   * Fill the `{VARS}` of x_defs from gob.yaml's `stamp.command` (run for every build; a stamped
+   * build is planned from scratch and leaves no plan snapshot, its values being no file's).
+   */
+  readonly stamp?: boolean | undefined;
   readonly signal?: AbortSignal | undefined;
   /**
    * Takes the housekeeping a build does after its outcome is known (trimming the cache) instead
@@ -109,7 +114,7 @@ export async function build(opts: BuildOptions): Promise<BuildOutcome> {
   const root = await findWorkspaceRoot(opts.cwd);
   // Before planning, so that the plan (and its snapshot) sees the workspace as builds leave it.
   if (root !== undefined && !opts.dryRun) await ensureGitignore(root);
-  const request = root === undefined ? undefined : await planRequest(opts, root);
+  const request = root === undefined || opts.stamp === true ? undefined : await planRequest(opts, root);
   if (request !== undefined && !opts.noCache) {
     const snap = loadSnapshot(request.root, request.fingerprint);
     if (snap !== undefined) {

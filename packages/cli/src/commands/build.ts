@@ -17,6 +17,7 @@ interface BuildFlags {
   cache: boolean;
   force: boolean;
   dryRun: boolean;
+  stamp: boolean;
   ui: UiMode;
   events?: string;
   logLevel?: LogLevel;
@@ -35,6 +36,7 @@ export function buildCommand(io: Io, setExit: (code: number) => void): Command {
     .option('--no-cache', 'do not read the action cache, and plan from scratch (results are still stored)')
     .option('--force', 'rebuild everything: skip the action cache and make go rebuild every package (-a)', false)
     .option('--dry-run', 'plan and hash everything, report what would be built, run no go build', false)
+    .option('--stamp', 'fill the {VARS} of x_defs from stamp.command in gob.yaml (their values are in the keys)', false)
     .addOption(new Option('--ui <mode>', 'how to show progress').choices(UI_MODES).default('auto'))
     .option('--events <file>', 'also write the event stream to FILE as JSON lines')
     .addOption(new Option('--log-level <level>', 'also print the build log at this level to stderr').choices(LOG_LEVELS))
@@ -51,6 +53,7 @@ Examples:
   gob build //... --platform linux/arm64,darwin/arm64
   gob build //... --dry-run             what would be built, and what is cached
   gob build //services/payment -x      print the go command, ready to paste into a shell
+  gob build //... -c release --stamp    release build with x_defs such as {GIT_COMMIT} filled in
 
 Outside CI, gob build runs in the workspace's gob server, which it starts (docs/server.md).
 Outputs go to gob-out/bin/<dir>/<name> (other platforms: gob-out/<os>_<arch>/...).
@@ -92,6 +95,7 @@ async function runBuildCommand(patterns: string[], flags: BuildFlags, io: Io): P
       noCache: !flags.cache || flags.force,
       force: flags.force,
       dryRun: flags.dryRun,
+      stamp: flags.stamp,
       signal,
       defer: io.defer,
       changeHints: io.changeHints,
