@@ -544,7 +544,8 @@ async function ccVersion(cc: string, env: Record<string, string>): Promise<strin
  * `-pgo=off`. The listing comes through the planner's IO, so a profile added later is noticed.
  */
 async function pgoProfile(goflags: string, mainDir: WorkspacePath, goCwd: WorkspacePath, root: string, io: GoIO): Promise<WorkspacePath | undefined> {
-  const value = /(?:^|\s)--?pgo=(\S*)/.exec(goflags)?.[1] ?? 'auto';
+  // The last -pgo of GOFLAGS wins, as for any flag go parses twice.
+  const value = [...goflags.matchAll(/(?:^|\s)--?pgo=(\S*)/g)].at(-1)?.[1] ?? 'auto';
   if (value === 'off' || value === '') return undefined;
   let file: WorkspacePath | undefined;
   if (value === 'auto') file = mainDir === '' ? 'default.pgo' : `${mainDir}/default.pgo`;

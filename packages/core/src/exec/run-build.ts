@@ -445,7 +445,7 @@ export async function runBuild(opts: RunBuildOptions): Promise<RunBuildResult> {
 async function writeCIncludeOverlay(stage: string, actions: readonly PlannedAction[], root: string, goCwd: string): Promise<string | undefined> {
   if (!actions.some((a) => a.go.cIncludePackages.length > 0)) return undefined;
   const replace: Record<string, string> = {};
-  const own = /(?:^|\s)--?overlay=(\S+)/.exec(actions[0]?.manifest.goenv.GOFLAGS ?? '')?.[1];
+  const own = [...(actions[0]?.manifest.goenv.GOFLAGS ?? '').matchAll(/(?:^|\s)--?overlay=(\S+)/g)].at(-1)?.[1];
   if (own !== undefined) {
     try {
       const doc = JSON.parse(await fs.readFile(path.resolve(goCwd, own), 'utf8')) as { Replace?: Record<string, string> };
@@ -461,7 +461,7 @@ async function writeCIncludeOverlay(stage: string, actions: readonly PlannedActi
       const digest = a.manifest.packages[p.dir];
       if (target in replace || digest === undefined) continue;
       const src = path.join(stage, `c-includes-${String(n++)}.go`);
-      await fs.writeFile(src, `package ${p.name}\n\n// Added by gob for this build: the digest of the package's inputs, C files it includes\n// from other directories among them, so that go recompiles it when they change.\n// ${digest}\n`);
+      await fs.writeFile(src, `package ${p.name}\n\n// Added by gob for this build: the digest of the package's inputs, among them C files it\n// includes and libraries it links from other directories, so that go recompiles it when they\n// change.\n// ${digest}\n`);
       replace[target] = src;
     }
   }

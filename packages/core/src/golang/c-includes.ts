@@ -86,7 +86,7 @@ export async function resolveCLibraries(
 
 function parentDir(path: WorkspacePath): WorkspacePath {
   const i = path.lastIndexOf('/');
-  return (i < 0 ? '' : path.slice(0, i));
+  return i < 0 ? '' : path.slice(0, i);
 }
 
 /**
