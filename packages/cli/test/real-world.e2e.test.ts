@@ -11,11 +11,17 @@ const dirs: string[] = [];
 afterEach(async () => {
   for (const d of dirs.splice(0)) await fs.rm(d, { recursive: true, force: true });
 });
-/** Builds `label` and runs the binary at `bin`: the action's status and what the binary printed (println goes to stderr). */
-async function buildAndRun(root: string, cache: string, label: string, bin: string): Promise<{ status: string | undefined; value: string }> {
-  const r = await gob(['build', label, '--ui=json'], { cwd: root, cacheDir: cache });
+/** Builds `label` (exit 0 expected) and says what became of it: built, cached, … */
+async function buildStatus(root: string, cache: string, label: string, flags: readonly string[] = []): Promise<string | undefined> {
+  const r = await gob(['build', label, '--ui=json', ...flags], { cwd: root, cacheDir: cache });
   expect(r.code, r.stdout + r.stderr).toBe(0);
-  return { status: finishedBy(r.events).get(label), value: (await execFileAsync(path.join(root, bin))).stderr.trim() };
+  return finishedBy(r.events).get(label);
+}
+
+/** Builds `label` and runs the binary at `bin`: the action's status and what the binary printed (println goes to stderr). */
+async function buildAndRun(root: string, cache: string, label: string, bin: string, flags: readonly string[] = []): Promise<{ status: string | undefined; value: string }> {
+  const status = await buildStatus(root, cache, label, flags);
+  return { status, value: (await execFileAsync(path.join(root, bin))).stderr.trim() };
 }
 
 async function fresh(): Promise<{ root: string; cache: string }> {
@@ -186,11 +192,7 @@ describe('repositories gob did not write', () => {
     const profile = path.join(root, 'cmd/app/default.pgo');
     const writeProfile = () => execFileAsync('go', ['run', '.', profile], { cwd: profiler });
     const bin = path.join(root, 'gob-out/bin/cmd/app/app');
-    const build = async (): Promise<string | undefined> => {
-      const r = await gob(['build', '//...', '--ui=json'], { cwd: root, cacheDir: cache });
-      expect(r.code, r.stdout + r.stderr).toBe(0);
-      return finishedBy(r.events).get('//cmd/app:app');
-    };
+    const build = () => buildStatus(root, cache, '//cmd/app:app');
     expect(await build()).toBe('built');
     const plain = await fs.readFile(bin);
 
@@ -226,11 +228,7 @@ describe('repositories gob did not write', () => {
     await git('add', '-A');
     await git('commit', '-qm', 'one');
     const bin = path.join(root, 'gob-out/bin/cmd/app/app');
-    const build = async (): Promise<string | undefined> => {
-      const r = await gob(['build', '//...', '--ui=json'], { cwd: root, cacheDir: cache });
-      expect(r.code, r.stdout + r.stderr).toBe(0);
-      return finishedBy(r.events).get('//cmd/app:app');
-    };
+    const build = () => buildStatus(root, cache, '//cmd/app:app');
     const stamped = async (): Promise<{ revision: string | undefined; modified: string | undefined }> => {
       const { stdout } = await execFileAsync('go', ['version', '-m', bin]);
       return { revision: /vcs\.revision=(\w+)/.exec(stdout)?.[1], modified: /vcs\.modified=(\w+)/.exec(stdout)?.[1] };
@@ -259,11 +257,7 @@ describe('repositories gob did not write', () => {
       'main.go': 'package main\n\nvar version = "dev"\nvar user = "nobody"\n\nfunc main() { println(version, user) }\n',
       'BUILD.yaml': 'targets:\n  app:\n    kind: go_binary\n    x_defs: { main.version: "{GIT_COMMIT}", main.user: "{BUILD_USER}" }\n',
     });
-    const build = (...flags: string[]) => async (): Promise<{ status: string | undefined; value: string }> => {
-      const r = await gob(['build', '//:app', '--ui=json', ...flags], { cwd: root, cacheDir: cache });
-      expect(r.code, r.stdout + r.stderr).toBe(0);
-      return { status: finishedBy(r.events).get('//:app'), value: (await execFileAsync(path.join(root, 'gob-out/bin/app'))).stderr.trim() };
-    };
+    const build = (...flags: string[]) => () => buildAndRun(root, cache, '//:app', 'gob-out/bin/app', flags);
     expect(await build()()).toEqual({ status: 'built', value: 'dev nobody' });
     expect(await build('--stamp')()).toEqual({ status: 'built', value: 'abc123 someone with spaces' });
     expect(await build('--stamp')()).toEqual({ status: 'cached', value: 'abc123 someone with spaces' });
