@@ -150,7 +150,7 @@ export async function reuseSnapshot(snap: PlanSnapshot, ctx: ReuseContext): Prom
       // Parsed only now: a no-op build never loads the Go header parser.
       const { GO_HEADER_DERIVE } = await import('../golang/hasher-io.js');
       const header = JSON.stringify(GO_HEADER_DERIVE.fn(f[F_PATH], content)) ?? 'null';
-      if (hashBytes(header).slice(0, 32) !== f[F_HEADER]) return stale(`the imports, build constraints or embeds of ${f[F_PATH]} changed`);
+      if (hashBytes(header).slice(0, 32) !== f[F_HEADER]) return stale(`the imports, build constraints, embeds or C includes of ${f[F_PATH]} changed`);
     }
     files ??= all.slice();
     files[i] = entry;

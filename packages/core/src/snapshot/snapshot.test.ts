@@ -133,8 +133,8 @@ describe('plan snapshots', () => {
   });
 
   const replans: [string, (ws: string) => Promise<void>, RegExp][] = [
-    ['a new import', (w) => edit(w, 'services/notify/render.go', (t) => t.replace(/^import \(/m, 'import (\n\t_ "os/user"')), /imports, build constraints or embeds/],
-    ['a build constraint', (w) => edit(w, 'libs/platform/proc_other.go', (t) => t.replace('//go:build !linux', '//go:build !linux && !windows')), /imports, build constraints or embeds/],
+    ['a new import', (w) => edit(w, 'services/notify/render.go', (t) => t.replace(/^import \(/m, 'import (\n\t_ "os/user"')), /imports, build constraints, embeds or C includes/],
+    ['a build constraint', (w) => edit(w, 'libs/platform/proc_other.go', (t) => t.replace('//go:build !linux', '//go:build !linux && !windows')), /imports, build constraints, embeds or C includes/],
     ['a new file in a package', (w) => fs.writeFile(path.join(w, 'services/notify/extra.go'), 'package main\n\nfunc extra() {}\n'), /entries of services\/notify changed/],
     ['a new file in an embedded directory', (w) => fs.writeFile(path.join(w, 'libs/config/defaults/orders.json'), '{}\n'), /entries of libs\/config\/defaults changed/],
     ['a BUILD.yaml', (w) => edit(w, 'services/notify/BUILD.yaml', (t) => `${t}\n# a comment\n`), /services\/notify\/BUILD.yaml changed/],
