@@ -120,6 +120,13 @@ describe('repositories gob did not write', () => {
 
     await fs.writeFile(path.join(root, 'csrc/nested.h'), '#define Y 5\n');
     expect(await build()).toEqual({ status: 'built', value: '45' });
+    // The go command gob ran (as `-x` shows it) runs again as it is: its overlay is still there.
+    const ran = await gob(['build', '//:calc', '--no-cache', '--ui=json'], { cwd: root, cacheDir: cache });
+    const started = ran.events.find((e) => e.type === 'action.started');
+    if (started?.type !== 'action.started') throw new Error('no action.started event');
+    expect(started.command.some((a) => a.startsWith('-overlay='))).toBe(true);
+    const [goBin, ...goArgs] = started.command;
+    await execFileAsync(goBin ?? 'go', goArgs, { cwd: started.cwd, env: { ...process.env, ...started.env } });
     // The same bytes as go makes with nothing cached (gob's default flags).
     const gocache = await tempDir('gob-gocache-');
     dirs.push(gocache);

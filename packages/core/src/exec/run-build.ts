@@ -8,6 +8,9 @@ import type { FileHasher } from '../hashing/index.js';
 import { mapLimit } from '../hashing/map-limit.js';
 import { platformString, type Sha256, type WorkspacePath } from '../types.js';
 import { fromWorkspacePath } from '../util/fs-paths.js';
+import { writeFileAtomic } from '../util/write-atomic.js';
+import { hashBytes } from '../hashing/hash-bytes.js';
+import { SNAPSHOT_DIR } from '../snapshot/format.js';
 import { binaryName, groupIntoBatches, type Batch } from './batches.js';
 import { GoBuildJsonReader } from './go-build-json.js';
 import { spawnProcess, type SpawnFn } from './spawn.js';
@@ -271,7 +274,7 @@ export async function runBuild(opts: RunBuildOptions): Promise<RunBuildResult> {
     await fs.mkdir(outDir, { recursive: true });
     try {
       const packages = [...new Set(actions.map((a) => a.go.packageArg))];
-      const overlay = await writeCIncludeOverlay(stage, actions, opts.workspaceRoot, first.go.cwd);
+      const overlay = await writeCIncludeOverlay(actions, opts.workspaceRoot, first.go.cwd);
       const args = [
         'build',
         '-o',
@@ -437,12 +440,14 @@ export async function runBuild(opts: RunBuildOptions): Promise<RunBuildResult> {
  * included files among them. When one of those files changes, so does that comment and hence
  * go's own key for the package: go compiles it again instead of reusing what it compiled
  * before. The file holds no code, so the binary is the one a go build with an empty GOCACHE
- * makes. Written into the batch's staging directory; undefined when no package needs it.
+ * makes. Undefined when no package needs one.
  *
- * An overlay of the user's own (`-overlay=FILE` in GOFLAGS, which the command line's would
- * replace) is merged in; when it cannot be read, none is given and go reports the problem.
+ * The files are named by their content in gob-out/.gob/overlay/ (the newest OVERLAY_FILES_KEPT
+ * are kept), so that a go command shown by `gob build -x` can be run again as it is. An overlay
+ * of the user's own (`-overlay=FILE` in GOFLAGS, which the command line's would replace) is
+ * merged in; when it cannot be read, none is given and go reports the problem.
  */
-async function writeCIncludeOverlay(stage: string, actions: readonly PlannedAction[], root: string, goCwd: string): Promise<string | undefined> {
+async function writeCIncludeOverlay(actions: readonly PlannedAction[], root: string, goCwd: string): Promise<string | undefined> {
   if (!actions.some((a) => a.go.cIncludePackages.length > 0)) return undefined;
   const replace: Record<string, string> = {};
   const own = [...(actions[0]?.manifest.goenv.GOFLAGS ?? '').matchAll(/(?:^|\s)--?overlay=(\S+)/g)].at(-1)?.[1];
@@ -454,19 +459,45 @@ async function writeCIncludeOverlay(stage: string, actions: readonly PlannedActi
       return undefined;
     }
   }
+  const dir = path.join(root, SNAPSHOT_DIR, 'overlay');
+  await fs.mkdir(dir, { recursive: true });
   let n = 0;
   for (const a of actions) {
     for (const p of a.go.cIncludePackages) {
       const target = path.join(fromWorkspacePath(root, p.dir), p.file);
       const digest = a.manifest.packages[p.dir];
       if (target in replace || digest === undefined) continue;
-      const src = path.join(stage, `c-includes-${String(n++)}.go`);
-      await fs.writeFile(src, `package ${p.name}\n\n// Added by gob for this build: the digest of the package's inputs, among them C files it\n// includes and libraries it links from other directories, so that go recompiles it when they\n// change.\n// ${digest}\n`);
-      replace[target] = src;
+      const text = `package ${p.name}\n\n// Added by gob to go builds: the digest of the package's inputs, among them C files it\n// includes and libraries it links from other directories, so that go recompiles it when they\n// change.\n// ${digest}\n`;
+      replace[target] = await keep(dir, `${hashBytes(text).slice(0, 24)}.go`, text);
+      n++;
     }
   }
   if (n === 0) return undefined;
-  const file = path.join(stage, 'overlay.json');
-  await fs.writeFile(file, JSON.stringify({ Replace: replace }));
+  const json = JSON.stringify({ Replace: replace });
+  const file = await keep(dir, `${hashBytes(json).slice(0, 24)}.json`, json);
+  await pruneOverlays(dir);
   return file;
+}
+
+/** Overlay files kept in gob-out/.gob/overlay/ (the least recently used go first). */
+const OVERLAY_FILES_KEPT = 256;
+
+/** `dir/name` holding `text`: written (atomically) unless it is there already, then marked as used now. */
+async function keep(dir: string, name: string, text: string): Promise<string> {
+  const file = path.join(dir, name);
+  const now = new Date();
+  try {
+    await fs.utimes(file, now, now);
+  } catch {
+    await writeFileAtomic(file, text);
+  }
+  return file;
+}
+
+async function pruneOverlays(dir: string): Promise<void> {
+  const names = await fs.readdir(dir);
+  if (names.length <= OVERLAY_FILES_KEPT) return;
+  const aged = await Promise.all(names.map(async (n) => ({ n, t: (await fs.stat(path.join(dir, n)).catch(() => undefined))?.mtimeMs ?? 0 })));
+  aged.sort((x, y) => y.t - x.t);
+  for (const { n } of aged.slice(OVERLAY_FILES_KEPT)) await fs.rm(path.join(dir, n), { force: true });
 }
