@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { goBuildFlags, quoteFlagValue, resolveXDefs, selectionBuildTags } from './go-args.js';
+import { goBuildFlags, goFlagValue, quoteFlagValue, resolveXDefs, selectionBuildTags } from './go-args.js';
 
 const base = { trimpath: true, buildvcs: false, tags: [], gcflags: [], ldflags: [], xDefs: {}, forceRebuild: false };
 
@@ -47,5 +47,14 @@ describe('selectionBuildTags', () => {
   it('adds the tool tags of -race, -msan and -asan in GOFLAGS', () => {
     expect(selectionBuildTags(['netgo'], '-race -mod=mod')).toEqual(['netgo', 'race']);
     expect(selectionBuildTags([], '-msan=true -asan -asan=false')).toEqual(['msan']);
+  });
+});
+
+describe('goFlagValue', () => {
+  it('reads the last value GOFLAGS gives a flag, with one dash or two', () => {
+    expect(goFlagValue('-pgo=a.pprof -trimpath --pgo=b.pprof', 'pgo')).toBe('b.pprof');
+    expect(goFlagValue('-race', 'race')).toBe('');
+    expect(goFlagValue('-mod=mod', 'pgo')).toBeUndefined();
+    expect(goFlagValue('', 'overlay')).toBeUndefined();
   });
 });

@@ -42,21 +42,25 @@ export function goBuildFlags(f: GoBuildFlags): string[] {
  * modes on (cmd/go adds each as a tool tag).
  */
 export function selectionBuildTags(tags: readonly string[], goflags: string): string[] {
-  let fromGoflags: string[] = [];
-  const modes = new Set<string>();
-  for (const word of goflags.split(/\s+/)) {
-    const m = /^--?([a-z]+)(?:=(.*))?$/.exec(word);
-    if (m === null) continue;
-    const name = m[1] as string;
-    const value = m[2];
-    if (name === 'tags') {
-      fromGoflags = (value ?? '').split(',').map((t) => t.trim()).filter((t) => t !== '');
-    } else if (name === 'race' || name === 'msan' || name === 'asan') {
-      if (value === undefined || value === 'true' || value === '1' || value === 't' || value === 'T' || value === 'TRUE' || value === 'True') modes.add(name);
-      else modes.delete(name);
-    }
-  }
+  const fromGoflags = (goFlagValue(goflags, 'tags') ?? '').split(',').map((t) => t.trim()).filter((t) => t !== '');
+  const modes = ['race', 'msan', 'asan'].filter((mode) => {
+    const v = goFlagValue(goflags, mode);
+    return v !== undefined && ['', 'true', '1', 't', 'T', 'TRUE', 'True'].includes(v);
+  });
   return [...(tags.length > 0 ? tags : fromGoflags), ...modes];
+}
+
+/**
+ * The value GOFLAGS gives flag `name` (`-name=value` or `--name=value`; `''` for a bare
+ * `-name`), the last one when it is there twice, as go reads it; undefined when absent.
+ */
+export function goFlagValue(goflags: string, name: string): string | undefined {
+  let value: string | undefined;
+  for (const word of goflags.split(/\s+/)) {
+    const m = /^--?([A-Za-z0-9_-]+)(?:=(.*))?$/.exec(word);
+    if (m?.[1] === name) value = m[2] ?? '';
+  }
+  return value;
 }
 
 /** `extra` always joins the plain group: `-X name=value` must never be read as a pattern. */

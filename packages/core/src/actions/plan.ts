@@ -26,10 +26,10 @@ import {
   type WorkspacePath,
 } from '../types.js';
 import { err, ok, type Result } from '../util/result.js';
-import { fromWorkspacePath, toWorkspacePath } from '../util/fs-paths.js';
-import { joinInside } from '../golang/c-includes.js';
+import { fromWorkspacePath, joinWorkspacePath, resolveLocalPath } from '../util/fs-paths.js';
+import { isListedFile } from '../golang/io.js';
 import { vcsState } from '../golang/vcs.js';
-import { goBuildFlags, resolveXDefs, selectionBuildTags } from './go-args.js';
+import { goBuildFlags, goFlagValue, resolveXDefs, selectionBuildTags } from './go-args.js';
 import { CGO_GO_ENV, OUTPUT_AFFECTING_GO_ENV, pickPassthrough } from './go-env.js';
 import { actionKey, defined, KEY_SCHEMA_VERSION, packageManifest, type KeyManifest, type PackageManifest } from './key.js';
 import { binaryOutputPath } from './outputs.js';
@@ -104,7 +104,7 @@ export interface CIncludePackage {
 }
 
 /** The name of the Go file an overlay adds to a package whose C code includes other files. */
-export const C_INCLUDE_STAMP_FILE = 'gob_c_includes_stamp.go';
+const C_INCLUDE_STAMP_FILE = 'gob_c_includes_stamp.go';
 
 export interface BuildPlan {
   readonly actions: readonly PlannedAction[];
@@ -544,18 +544,8 @@ async function ccVersion(cc: string, env: Record<string, string>): Promise<strin
  * `-pgo=off`. The listing comes through the planner's IO, so a profile added later is noticed.
  */
 async function pgoProfile(goflags: string, mainDir: WorkspacePath, goCwd: WorkspacePath, root: string, io: GoIO): Promise<WorkspacePath | undefined> {
-  // The last -pgo of GOFLAGS wins, as for any flag go parses twice.
-  const value = [...goflags.matchAll(/(?:^|\s)--?pgo=(\S*)/g)].at(-1)?.[1] ?? 'auto';
+  const value = goFlagValue(goflags, 'pgo') ?? 'auto';
   if (value === 'off' || value === '') return undefined;
-  let file: WorkspacePath | undefined;
-  if (value === 'auto') file = mainDir === '' ? 'default.pgo' : `${mainDir}/default.pgo`;
-  else if (value.startsWith('/')) {
-    const rel = toWorkspacePath(root, value);
-    file = rel.startsWith('../') || rel === '..' || rel.startsWith('/') ? undefined : rel;
-  } else file = joinInside(goCwd, value);
-  if (file === undefined) return undefined;
-  const slash = file.lastIndexOf('/');
-  const entries = await io.readdir(slash < 0 ? '' : file.slice(0, slash));
-  const name = file.slice(slash + 1);
-  return entries?.some((e) => e.name === name && e.isFile) === true ? file : undefined;
+  const file = value === 'auto' ? joinWorkspacePath(mainDir, 'default.pgo') : resolveLocalPath(root, goCwd, value);
+  return file !== undefined && (await isListedFile((d) => io.readdir(d), file)) ? file : undefined;
 }

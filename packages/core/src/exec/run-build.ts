@@ -11,6 +11,7 @@ import { fromWorkspacePath } from '../util/fs-paths.js';
 import { writeFileAtomic } from '../util/write-atomic.js';
 import { hashBytes } from '../hashing/hash-bytes.js';
 import { SNAPSHOT_DIR } from '../snapshot/format.js';
+import { goFlagValue } from '../actions/go-args.js';
 import { binaryName, groupIntoBatches, type Batch } from './batches.js';
 import { GoBuildJsonReader } from './go-build-json.js';
 import { spawnProcess, type SpawnFn } from './spawn.js';
@@ -450,8 +451,8 @@ export async function runBuild(opts: RunBuildOptions): Promise<RunBuildResult> {
 async function writeCIncludeOverlay(actions: readonly PlannedAction[], root: string, goCwd: string): Promise<string | undefined> {
   if (!actions.some((a) => a.go.cIncludePackages.length > 0)) return undefined;
   const replace: Record<string, string> = {};
-  const own = [...(actions[0]?.manifest.goenv.GOFLAGS ?? '').matchAll(/(?:^|\s)--?overlay=(\S+)/g)].at(-1)?.[1];
-  if (own !== undefined) {
+  const own = goFlagValue(actions[0]?.manifest.goenv.GOFLAGS ?? '', 'overlay');
+  if (own !== undefined && own !== '') {
     try {
       const doc = JSON.parse(await fs.readFile(path.resolve(goCwd, own), 'utf8')) as { Replace?: Record<string, string> };
       Object.assign(replace, doc.Replace);

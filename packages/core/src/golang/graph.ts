@@ -25,7 +25,7 @@ function joinRel(dir: WorkspacePath, name: string): WorkspacePath {
   return dir === '' ? name : `${dir}/${name}`;
 }
 import { spanRange, type GoFileHeader } from './header.js';
-import { NOT_SYNC, type GoDirEntry, type GoIO } from './io.js';
+import { isListedFile, NOT_SYNC, type GoDirEntry, type GoIO } from './io.js';
 import { limiter } from './limit.js';
 import { externalLinkingReason } from './platform.js';
 import type { GoModule, ModuleSet } from './modules.js';
@@ -360,12 +360,7 @@ export async function loadGoPackages(
     }
     const rawDirs = pf.cgoFiles.flatMap((n) => headers.get(n)?.cIncludeDirs ?? []);
     const own = new Set<WorkspacePath>([...pf.goFiles, ...pf.cgoFiles, ...pf.cFiles, ...pf.cxxFiles, ...pf.mFiles, ...pf.hFiles, ...pf.fFiles, ...pf.sFiles, ...pf.swigFiles, ...pf.swigCXXFiles, ...pf.sysoFiles].map((n) => joinRel(dir, n)));
-    const isFile = async (path: WorkspacePath): Promise<boolean> => {
-      const slash = path.lastIndexOf('/');
-      const listing = await readdir(slash < 0 ? '' : path.slice(0, slash));
-      const name = path.slice(slash + 1);
-      return listing?.some((e) => e.name === name && e.isFile) ?? false;
-    };
+    const isFile = (path: WorkspacePath): Promise<boolean> => isListedFile(readdir, path);
     const included = await resolveCIncludes(seeds, includeSearchDirs(dir, rawDirs), own, { isFile, header: (path) => readHeader(path) });
     const libDirs = pf.cgoFiles.flatMap((n) => headers.get(n)?.cLibDirs ?? []);
     const libFiles = pf.cgoFiles.flatMap((n) => headers.get(n)?.cLibFiles ?? []);

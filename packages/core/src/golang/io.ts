@@ -36,6 +36,14 @@ export interface GoIO {
   readonly readHeaderSync?: ((path: WorkspacePath) => GoFileHeader | typeof NOT_SYNC) | undefined;
 }
 
+/** Whether `path` is a regular file (or a symlink to one), by its directory's listing from `readdir`. */
+export async function isListedFile(readdir: (dir: WorkspacePath) => Promise<readonly GoDirEntry[] | undefined>, path: WorkspacePath): Promise<boolean> {
+  const slash = path.lastIndexOf('/');
+  const listing = await readdir(slash < 0 ? '' : path.slice(0, slash));
+  const name = path.slice(slash + 1);
+  return listing?.some((e) => e.name === name && e.isFile) ?? false;
+}
+
 /** What a `GoIO` sync method returns when it cannot answer without a promise. */
 export const NOT_SYNC: unique symbol = Symbol('not-sync');
 

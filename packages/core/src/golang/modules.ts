@@ -19,10 +19,9 @@
  * which is what a tidy go.mod (go ≥ 1.17) holds.
  */
 import { readFile as fsReadFile } from 'node:fs/promises';
-import * as path from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 import type { WorkspacePath } from '../types.js';
-import { fromWorkspacePath, joinWorkspacePath, toWorkspacePath } from '../util/fs-paths.js';
+import { fromWorkspacePath, joinWorkspacePath, resolveLocalPath } from '../util/fs-paths.js';
 import { err, ok, type Result } from '../util/result.js';
 import { compareGoStrings } from './go-strings.js';
 import { NOT_SYNC, nodeGoIO, type GoDirEntry, type GoIO } from './io.js';
@@ -203,7 +202,7 @@ export async function loadModules(root: string, opts: LoadModulesOptions = {}): 
     work = parsed.value;
     moduleDirs = [];
     for (const u of work.use) {
-      const d = localDirToWorkspace(root, '', u);
+      const d = resolveLocalPath(root, '', u);
       if (d === undefined) {
         diagnostics.push({ severity: 'error', code: 'use-outside-workspace', message: `go.work uses ${u}, which is outside the workspace root`, location: { file: 'go.work' } });
         continue;
@@ -247,7 +246,7 @@ export async function loadModules(root: string, opts: LoadModulesOptions = {}): 
     replaceSources.map(async ({ fromDir, r }) => {
       const key = replacementKey(fromDir, r);
       if (replacementOf.has(key)) return;
-      const dir = localDirToWorkspace(root, fromDir, r.newPath);
+      const dir = resolveLocalPath(root, fromDir, r.newPath);
       if (dir === undefined) {
         replacementOf.set(key, { code: 'replace-outside-workspace', reason: `${r.oldPath} is replaced by ${r.newPath}, which is outside the workspace root; gob cannot track its files` });
         return;
@@ -294,15 +293,6 @@ function replacementKey(fromDir: WorkspacePath, r: ModReplace): string {
 
 function failure(diagnostics: Diagnostic[]): Result<never, Diagnostic[]> {
   return err(diagnostics);
-}
-
-/** Resolves a go.mod/go.work directory path against `fromDir`; undefined when outside the root. */
-function localDirToWorkspace(root: string, fromDir: WorkspacePath, p: string): WorkspacePath | undefined {
-  const posix = p.replace(/\\/g, '/');
-  const abs = path.isAbsolute(p) ? path.resolve(p) : path.resolve(fromWorkspacePath(root, fromDir), ...posix.split('/'));
-  const rel = toWorkspacePath(root, abs);
-  if (rel === '..' || rel.startsWith('../') || path.isAbsolute(rel)) return undefined;
-  return rel;
 }
 
 async function findGoModDirs(io: ModulesIO, ignoreDir: ((dir: WorkspacePath) => boolean) | undefined): Promise<WorkspacePath[]> {

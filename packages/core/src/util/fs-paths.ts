@@ -57,3 +57,15 @@ export function resolveWorkspaceRelative(base: WorkspacePath, rel: string): Work
   }
   return out.join('/');
 }
+
+/**
+ * A path as a go.mod, go.work or a go flag names it — absolute, or relative to the workspace
+ * directory `fromDir` — as a workspace path; undefined when it is outside the workspace `root`.
+ */
+export function resolveLocalPath(root: string, fromDir: WorkspacePath, p: string): WorkspacePath | undefined {
+  const posix = p.replace(/\\/g, '/');
+  const abs = path.isAbsolute(p) ? path.resolve(p) : path.resolve(fromWorkspacePath(root, fromDir), ...posix.split('/'));
+  const rel = toWorkspacePath(root, abs);
+  if (rel === '..' || rel.startsWith('../') || path.isAbsolute(rel)) return undefined;
+  return rel;
+}
