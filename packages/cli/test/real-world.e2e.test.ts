@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeTree } from '../../core/src/golang/testing/generate-layouts.js';
-import { EXAMPLE, GOB_MAIN, buildFinished, finishedBy, gob, goBuildsRun, tempDir } from './harness.js';
+import { EXAMPLE, GOB_MAIN, buildFinished, finishedBy, gob, goBuildsRun, tempDir, writeModuleProxy } from './harness.js';
 
 const execFileAsync = promisify(execFile);
 const dirs: string[] = [];
@@ -253,6 +253,41 @@ describe('repositories gob did not write', () => {
     expect(await build()).toBe('built');
     expect(await stamped()).toEqual({ revision: await head(), modified: 'false' });
     expect(await build()).toBe('cached');
+  });
+
+  it('with trimpath off, a binary carries the module cache paths of its dependencies: another GOMODCACHE builds again', async () => {
+    const { root, cache } = await fresh();
+    const proxy = await tempDir('gob-proxy-');
+    const homes = await tempDir('gob-modcache-');
+    dirs.push(proxy, homes);
+    await writeModuleProxy(proxy, [
+      { path: 'example.com/dep', version: 'v1.0.0', files: { 'go.mod': 'module example.com/dep\n\ngo 1.26\n', 'dep.go': 'package dep\n\nfunc Name() string { return "dep" }\n' } },
+    ]);
+    await writeTree(root, {
+      // -modcacherw: a module cache the test can delete.
+      'gob.yaml': 'version: 1\ngo:\n  env: { GOFLAGS: "-modcacherw" }\n',
+      'go.mod': 'module example.com/app\n\ngo 1.26\n\nrequire example.com/dep v1.0.0\n',
+      'cmd/app/main.go': 'package main\n\nimport "example.com/dep"\n\nfunc main() { println(dep.Name()) }\n',
+      'cmd/app/BUILD.yaml': 'targets:\n  app:\n    kind: go_binary\n',
+    });
+    const moduleCache = (name: string) => path.join(homes, name);
+    const goEnv = (name: string) => ({ GOPROXY: `file://${proxy}`, GOSUMDB: 'off', GOMODCACHE: moduleCache(name) });
+    await execFileAsync('go', ['mod', 'tidy'], { cwd: root, env: { ...process.env, ...goEnv('a'), GOFLAGS: '-modcacherw', GOTOOLCHAIN: 'local' } });
+    const bin = path.join(root, 'gob-out/bin/cmd/app/app');
+    const build = async (name: string, profile: string): Promise<{ status: string | undefined; paths: string[] }> => {
+      const r = await gob(['build', '//cmd/app:app', '-c', profile, '--ui=json'], { cwd: root, cacheDir: cache, env: goEnv(name) });
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      const text = (await fs.readFile(bin)).toString('latin1');
+      return { status: finishedBy(r.events).get('//cmd/app:app'), paths: ['a', 'b'].filter((n) => text.includes(`${moduleCache(n)}/example.com/dep@v1.0.0/dep.go`)) };
+    };
+    // debug: no -trimpath, so go writes the dependency's source path into the binary.
+    expect(await build('a', 'debug')).toEqual({ status: 'built', paths: ['a'] });
+    expect(await build('b', 'debug')).toEqual({ status: 'built', paths: ['b'] });
+    expect(await build('b', 'debug')).toEqual({ status: 'cached', paths: ['b'] });
+    expect(await build('a', 'debug')).toEqual({ status: 'cached', paths: ['a'] });
+    // With -trimpath the module cache's place is nowhere in the binary, nor in the key.
+    expect(await build('a', 'default')).toEqual({ status: 'built', paths: [] });
+    expect(await build('b', 'default')).toEqual({ status: 'cached', paths: [] });
   });
 
   it('--stamp fills x_defs from stamp.command, and each stamp value has its own cache entry', async () => {

@@ -8,7 +8,7 @@ import type { ActionKey, Label, Sha256, WorkspacePath } from '../types.js';
  * result, and the package manifests it names as blobs of their own, so gob can later say in
  * words what changed between two builds, down to the file.
  *
- * Deliberately absent: the checkout path (unless trimpath is off), the user's environment
+ * Deliberately absent: the checkout path and GOMODCACHE (unless trimpath is off), the user's environment
  * outside the documented set, timestamps, and files no package in the closure reads.
  */
 export const KEY_SCHEMA_VERSION = 2;
@@ -68,6 +68,12 @@ export interface KeyManifest {
   readonly deps: Readonly<Record<string, ActionKey>>;
   /** Only with trimpath off. */
   readonly workspaceRoot?: string | undefined;
+  /**
+   * Only with trimpath off, when the closure uses packages from the module cache: go then embeds
+   * their source paths (`$GOMODCACHE/module@version/file.go`) in the binary, as it does the
+   * checkout's and GOROOT's.
+   */
+  readonly moduleCache?: string | undefined;
 }
 
 export function actionKey(manifest: KeyManifest): ActionKey {

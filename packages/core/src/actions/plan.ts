@@ -411,6 +411,7 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
       modules: Object.fromEntries([...closure.externalModules].map(([m, v]) => [m, v ?? ''])),
       deps: {},
       workspaceRoot: trimpath ? undefined : workspace.root,
+      moduleCache: trimpath || closure.externalModules.size === 0 ? undefined : goenv.GOMODCACHE,
     });
     const cIncludePackages: CIncludePackage[] = [];
     for (const dir of closure.packages.values()) {

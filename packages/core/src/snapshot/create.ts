@@ -43,6 +43,7 @@ const FIELDS: Record<keyof KeyManifest, true> = {
   modules: true,
   deps: true,
   workspaceRoot: true,
+  moduleCache: true,
 };
 const MANIFEST_FIELDS = new Set(Object.keys(FIELDS));
 
@@ -150,6 +151,7 @@ export function createSnapshot(inp: SnapshotInputs): { ok: true; snapshot: PlanS
       args: m.args,
       vcs: m.vcs,
       workspaceRoot: m.workspaceRoot,
+      moduleCache: m.moduleCache,
     });
     const sk = JSON.stringify(skeleton);
     let si = skeletonIndex.get(sk);
