@@ -52,4 +52,17 @@ describe('gob init target names', () => {
     // v1 is not a major version suffix for cmd/go, so the binary is called v1.
     expect(await readFile(path.join(root, 'BUILD.yaml'), 'utf8')).toBe('targets:\n  v1:\n    kind: go_binary\n');
   });
+
+  it('skips directories whose only main files are tests or for other platforms: go has no binary to build there', async () => {
+    const root = await tree({
+      'go.mod': 'module example.com/m\n\ngo 1.22\n',
+      'cmd/app/main.go': MAIN,
+      'cmd/app/main_test.go': 'package main\n',
+      'examples/a/example_test.go': 'package main\n\nfunc Example() {}\n',
+      'suite/suite_test.go': '//go:build !windows\n\npackage main\n',
+      'winsvc/main.go': `//go:build windows\n\n${MAIN}`,
+    });
+    const r = await init(root);
+    expect(r.created).toEqual(['cmd/app/BUILD.yaml']);
+  });
 });

@@ -27,8 +27,8 @@ import { ALWAYS_SKIPPED_DIRS, BUILD_FILE_NAME, CONFIG_FILE_NAME } from '../works
  * changes a target that is already there, so running it twice changes nothing.
  *
  * A main package counts when it is buildable from the workspace: its directory belongs to a
- * module of the workspace (go.work `use`, or a go.mod when there is no go.work) and its files
- * for the host platform declare `package main`.
+ * module of the workspace (go.work `use`, or a go.mod when there is no go.work) and its non-test
+ * files for the host platform declare `package main`.
  */
 
 export interface InitResult {
@@ -85,7 +85,11 @@ export async function initWorkspace(opts: InitOptions): Promise<Result<InitResul
       const header = needsHeader(e.name, ctx) ? await io.readHeader(rel).catch(() => undefined) : undefined;
       files.push({ name: e.name, header });
     }
-    if (classifyPackageFiles(files, ctx).name !== 'main') continue;
+    const pkg = classifyPackageFiles(files, ctx);
+    // go builds a package from its non-test files: a directory where only _test.go files say
+    // `package main` (examples, test suites), or whose main files are all for other platforms,
+    // has no binary to build here.
+    if (pkg.name !== 'main' || pkg.goFiles.length + pkg.cgoFiles.length === 0) continue;
     if (!LABEL_DIR.test(dir)) {
       warnings.push({
         severity: 'warning',
