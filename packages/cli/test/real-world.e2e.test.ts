@@ -290,6 +290,85 @@ describe('repositories gob did not write', () => {
     expect(await build('b', 'default')).toEqual({ status: 'cached', paths: [] });
   });
 
+  it("follows GOWORK=off in gob.yaml's go.env: each module builds on its own, as go builds it, and go.work is no input", async () => {
+    const { root, cache } = await fresh();
+    const lib = (word: string) => `package lib\n\nfunc Name() string { return "${word}" }\n`;
+    await writeTree(root, {
+      'gob.yaml': 'version: 1\ngo:\n  env: { GOWORK: "off" }\n',
+      // In workspace mode go.work's replacement wins; with GOWORK=off, app's own go.mod decides.
+      'go.work': 'go 1.26\n\nuse ./app\n\nreplace example.com/lib => ./lib2\n',
+      'app/go.mod': 'module example.com/app\n\ngo 1.26\n\nrequire example.com/lib v0.0.0\n\nreplace example.com/lib => ../lib\n',
+      'app/main.go': 'package main\n\nimport "example.com/lib"\n\nfunc main() { println(lib.Name()) }\n',
+      'app/BUILD.yaml': 'targets:\n  app:\n    kind: go_binary\n',
+      'lib/go.mod': 'module example.com/lib\n\ngo 1.26\n',
+      'lib/lib.go': lib('lib'),
+      'lib2/go.mod': 'module example.com/lib\n\ngo 1.26\n',
+      'lib2/lib.go': lib('lib2'),
+    });
+    const bin = 'gob-out/bin/app/app';
+    expect(await buildAndRun(root, cache, '//app:app', bin)).toEqual({ status: 'built', value: 'lib' });
+    // What go builds in the module with GOWORK=off.
+    const byGo = path.join(root, 'by-go');
+    await execFileAsync('go', ['build', '-trimpath', '-buildvcs=false', '-o', byGo, '.'], { cwd: path.join(root, 'app'), env: { ...process.env, GOWORK: 'off', GOFLAGS: '', GOTOOLCHAIN: 'local' } });
+    expect(Buffer.compare(await fs.readFile(byGo), await fs.readFile(path.join(root, bin)))).toBe(0);
+    // go reads neither go.work nor lib2 now: changing them changes nothing.
+    await fs.writeFile(path.join(root, 'lib2/lib.go'), lib('lib2, edited'));
+    await fs.appendFile(path.join(root, 'go.work'), '\n// a comment\n');
+    expect(await buildStatus(root, cache, '//app:app')).toBe('cached');
+    await fs.writeFile(path.join(root, 'lib/lib.go'), lib('lib, edited'));
+    expect(await buildAndRun(root, cache, '//app:app', bin)).toEqual({ status: 'built', value: 'lib, edited' });
+    // Without GOWORK=off, go.work's replacement applies.
+    await fs.writeFile(path.join(root, 'gob.yaml'), 'version: 1\n');
+    expect(await buildAndRun(root, cache, '//app:app', bin)).toEqual({ status: 'built', value: 'lib2, edited' });
+  });
+
+  it('says so when go would use a go.work above the workspace root, which gob does not read: exit 2', async () => {
+    const { root, cache } = await fresh();
+    await writeTree(root, {
+      'go.work': 'go 1.26\n\nuse ./ws\n',
+      'ws/gob.yaml': 'version: 1\n',
+      'ws/go.mod': 'module example.com/ws\n\ngo 1.26\n',
+      'ws/app/main.go': 'package main\n\nfunc main() {}\n',
+      'ws/app/BUILD.yaml': 'targets:\n  app:\n    kind: go_binary\n',
+    });
+    const r = await gob(['build', '//...'], { cwd: path.join(root, 'ws'), cacheDir: cache });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`go uses the workspace file ${path.join(await fs.realpath(root), 'go.work')}, but gob reads only a go.work in the workspace root`);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    await fs.writeFile(path.join(root, 'ws/gob.yaml'), 'version: 1\ngo:\n  env: { GOWORK: "off" }\n');
+    expect(await buildStatus(path.join(root, 'ws'), cache, '//app:app')).toBe('built');
+  });
+
+  it("follows GOFLAGS' -mod=mod: go then takes modules from the module cache, not from vendor/", async () => {
+    const { root, cache } = await fresh();
+    const proxy = await tempDir('gob-proxy-');
+    const moduleCache = await tempDir('gob-modcache-');
+    dirs.push(proxy, moduleCache);
+    const dep = (word: string) => `package dep\n\nfunc Name() string { return "${word}" }\n`;
+    await writeModuleProxy(proxy, [{ path: 'example.com/dep', version: 'v1.0.0', files: { 'go.mod': 'module example.com/dep\n\ngo 1.26\n', 'dep.go': dep('from the module cache') } }]);
+    await writeTree(root, {
+      'gob.yaml': 'version: 1\ngo:\n  env: { GOFLAGS: "-mod=mod -modcacherw" }\n',
+      'go.mod': 'module example.com/app\n\ngo 1.26\n\nrequire example.com/dep v1.0.0\n',
+      // A vendor/ directory go ignores with -mod=mod (left behind, or kept for other builds).
+      'vendor/modules.txt': '# example.com/dep v1.0.0\n## explicit\nexample.com/dep\n',
+      'vendor/example.com/dep/dep.go': dep('from vendor'),
+      'cmd/app/main.go': 'package main\n\nimport "example.com/dep"\n\nfunc main() { println(dep.Name()) }\n',
+      'cmd/app/BUILD.yaml': 'targets:\n  app:\n    kind: go_binary\n',
+    });
+    const env = { ...process.env, GOPROXY: `file://${proxy}`, GOSUMDB: 'off', GOMODCACHE: moduleCache, GOFLAGS: '-mod=mod -modcacherw', GOTOOLCHAIN: 'local' };
+    await execFileAsync('go', ['mod', 'download', 'example.com/dep'], { cwd: root, env });
+    await execFileAsync('go', ['mod', 'tidy'], { cwd: root, env });
+    const run = async (): Promise<{ status: string | undefined; value: string }> => {
+      const r = await gob(['build', '//cmd/app:app', '--ui=json'], { cwd: root, cacheDir: cache, env: { GOPROXY: env.GOPROXY, GOSUMDB: 'off', GOMODCACHE: moduleCache } });
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      return { status: finishedBy(r.events).get('//cmd/app:app'), value: (await execFileAsync(path.join(root, 'gob-out/bin/cmd/app/app'))).stderr.trim() };
+    };
+    expect(await run()).toEqual({ status: 'built', value: 'from the module cache' });
+    // vendor/ is no input of this build: go does not read it.
+    await fs.rm(path.join(root, 'vendor/example.com/dep/dep.go'));
+    expect(await run()).toEqual({ status: 'cached', value: 'from the module cache' });
+  });
+
   it('--stamp fills x_defs from stamp.command, and each stamp value has its own cache entry', async () => {
     const { root, cache } = await fresh();
     await writeTree(root, {

@@ -80,8 +80,6 @@ export async function buildFresh(opts: BuildOptions, run: { startedAt: number; r
   });
   await hasher.load();
 
-  const modules = await loadModules(workspace.root, rec === undefined ? {} : { io: recordingModulesIO(rec) });
-  if (!modules.ok) return { kind: 'invalid', diagnostics: modules.error, root: workspace.root };
   const disk = nodeGoIO(workspace.root);
   const goIO = goIOFromHasher(workspace.root, hasher, rec === undefined ? undefined : recordingGoIO(rec, (p) => disk.readHeader(p)));
   const planned = await planBuild({
@@ -89,7 +87,7 @@ export async function buildFresh(opts: BuildOptions, run: { startedAt: number; r
     targets,
     profile: opts.profile,
     platforms: opts.platforms,
-    modules: modules.value,
+    modules: (mode) => loadModules(workspace.root, { ...mode, io: rec === undefined ? undefined : recordingModulesIO(rec) }),
     hasher,
     goIO,
     env: opts.env,

@@ -31,15 +31,13 @@ async function keyOf(root: string, opts: KeyOptions = {}): Promise<string> {
   if (!ws.ok) throw new Error(JSON.stringify(ws.error));
   const targets = resolvePatterns(ws.value, [opts.label ?? PAYMENT], '');
   if (!targets.ok) throw new Error(JSON.stringify(targets.error));
-  const modules = await loadModules(root);
-  if (!modules.ok) throw new Error(JSON.stringify(modules.error));
   const hasher = new FileHasher({ root, derive: GO_HEADER_DERIVE });
   const plan = await planBuild({
     workspace: ws.value,
     targets: targets.value,
     profile: opts.profile ?? 'default',
     platforms: opts.platforms,
-    modules: modules.value,
+    modules: (mode) => loadModules(root, mode),
     hasher,
     goIO: goIOFromHasher(root, hasher),
     env: process.env,

@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { promisify } from 'node:util';
 import type { Diagnostic } from '../diagnostics.js';
 import type { FileHasher } from '../hashing/index.js';
@@ -6,10 +8,13 @@ import {
   buildContextFromGoEnv,
   goFailureDiagnostic,
   loadGoPackages,
+  modFlagFromGoFlags,
   probeGoEnvCached,
   type BuildContext,
   type GoEnv,
   type GoIO,
+  type GoWorkMode,
+  type ModFlag,
   type ModuleSet,
   type PackageGraph,
 } from '../golang/index.js';
@@ -143,7 +148,8 @@ export interface PlanRequest {
   readonly profile: string;
   /** Overrides every target's platforms (`--platform`). */
   readonly platforms?: readonly Platform[] | undefined;
-  readonly modules: ModuleSet;
+  /** The workspace's modules as go sees them with the settings the plan finds (`loadModules`). */
+  readonly modules: ModuleSource;
   readonly hasher: FileHasher;
   readonly goIO: GoIO & { knownDigest?: (path: WorkspacePath) => Sha256 | undefined };
   /** gob's own environment: only the pass-through allow-list is taken from it. */
@@ -154,6 +160,12 @@ export interface PlanRequest {
   /** Where toolchain probe results are remembered (the cache dir); undefined: always probe. */
   readonly probeCacheDir?: string | undefined;
 }
+
+/**
+ * Loads the workspace's modules for go's module settings: `GOWORK=off` (each module on its own,
+ * go.work ignored) and GOFLAGS' `-mod` (whether vendor/ is used). Called once per distinct pair.
+ */
+export type ModuleSource = (mode: { readonly goWork: GoWorkMode; readonly mod: ModFlag }) => Promise<Result<ModuleSet, Diagnostic[]>>;
 
 /** The profile used when none is asked for: nothing beyond gob.yaml and the target. */
 export const DEFAULT_PROFILE = 'default';
@@ -208,6 +220,22 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
   };
 
   const baseEnv: Record<string, string> = { GOTOOLCHAIN: 'local' };
+  // The module layout depends on the effective GOWORK and GOFLAGS (gob.yaml env, the profile's,
+  // the target's, or `go env -w`): loaded once per distinct setting.
+  const moduleSets = new Map<string, Promise<Result<ModuleSet, Diagnostic[]>>>();
+  const modulesFor = (goenv: GoEnv): Promise<Result<ModuleSet, Diagnostic[]>> => {
+    const goWork = goWorkMode(goenv.GOWORK, workspace.root);
+    if (!goWork.ok) return Promise.resolve(err([goWork.error]));
+    const mod = modFlagFromGoFlags(goenv.raw.GOFLAGS);
+    const id = `${goWork.value}:${mod ?? ''}`;
+    let p = moduleSets.get(id);
+    if (p === undefined) {
+      p = req.modules({ goWork: goWork.value, mod });
+      moduleSets.set(id, p);
+    }
+    return p;
+  };
+
   const hostProbe = await probe(baseEnv);
   if (!hostProbe.ok) return err([hostProbe.error]);
   const host: Platform = { goos: hostProbe.value.GOHOSTOS, goarch: hostProbe.value.GOHOSTARCH };
@@ -283,13 +311,14 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
   const skipGraph = (): void => {
     if (--unassigned === 0) release();
   };
-  const graphFor = async (id: string, ctx: BuildContext, root: WorkspacePath): Promise<Result<PackageGraph, Diagnostic[]>> => {
+  const graphFor = async (id: string, ctx: BuildContext, modules: ModuleSet, root: WorkspacePath): Promise<Result<PackageGraph, Diagnostic[]>> => {
     const g = groups.get(id) ?? { roots: new Set<WorkspacePath>() };
     groups.set(id, g);
     g.roots.add(root);
     skipGraph();
     await allAssigned;
-    g.graph ??= loadGoPackages({ roots: [...g.roots].sort(), ctx, modules: req.modules, includeTests: false }, req.goIO);
+    // The configuration's env decides the module settings, so all its actions share `modules`.
+    g.graph ??= loadGoPackages({ roots: [...g.roots].sort(), ctx, modules, includeTests: false }, req.goIO);
     return g.graph;
   };
 
@@ -314,12 +343,18 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
       return undefined;
     }
     const goenv = probed.value;
+    const modules = await modulesFor(goenv);
+    if (!modules.ok) {
+      diagnostics.push(...modules.error);
+      skipGraph();
+      return undefined;
+    }
     const tags = [...(profile.tags ?? []), ...target.tags];
     // go selects files with GOFLAGS' tags too (gob.yaml env, or `go env -w`): so must the graph.
     const selectionTags = selectionBuildTags(tags, goenv.raw.GOFLAGS ?? '');
     const ctx = buildContextFromGoEnv(goenv, selectionTags);
     const graphId = JSON.stringify([setEnv, selectionTags]);
-    const graph = await graphFor(graphId, ctx, target.goPackage);
+    const graph = await graphFor(graphId, ctx, modules.value, target.goPackage);
     if (!graph.ok) {
       diagnostics.push(...graph.error);
       return undefined;
@@ -367,7 +402,7 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
       pkgManifests.push(m);
     }
     const moduleFiles = await digestsOf(closure.moduleStateFiles);
-    const goCwd = req.modules.mode === 'workspace' ? '' : closure.mainModule.dir;
+    const goCwd = modules.value.mode === 'workspace' ? '' : closure.mainModule.dir;
     const pgoFile = await pgoProfile(goenv.raw.GOFLAGS ?? '', target.goPackage, goCwd, workspace.root, req.goIO);
     const pgo = pgoFile === undefined ? undefined : await digestsOf([pgoFile]);
 
@@ -549,4 +584,30 @@ async function pgoProfile(goflags: string, mainDir: WorkspacePath, goCwd: Worksp
   if (value === 'off' || value === '') return undefined;
   const file = value === 'auto' ? joinWorkspacePath(mainDir, 'default.pgo') : resolveLocalPath(root, goCwd, value);
   return file !== undefined && (await isListedFile((d) => io.readdir(d), file)) ? file : undefined;
+}
+
+/**
+ * How go finds the workspace's go.work, from `go env GOWORK` in the workspace root: off, none, or
+ * the root's own go.work. go would also use a go.work in a directory above the root, or one that
+ * GOWORK names elsewhere; gob does not read those, so it says so instead of planning another build
+ * than go's.
+ */
+function goWorkMode(goWork: string, root: string): Result<GoWorkMode, Diagnostic> {
+  if (goWork === 'off') return ok('off');
+  if (goWork === '' || (path.basename(goWork) === 'go.work' && samePath(path.dirname(goWork), root))) return ok('auto');
+  return err({
+    severity: 'error',
+    code: 'go-work-elsewhere',
+    message: `go uses the workspace file ${goWork}, but gob reads only a go.work in the workspace root (${root})`,
+    hint: 'put gob.yaml next to that go.work, or set GOWORK: "off" in gob.yaml go.env to build each module on its own',
+  });
+}
+
+function samePath(a: string, b: string): boolean {
+  if (path.resolve(a) === path.resolve(b)) return true;
+  try {
+    return fs.realpathSync(a) === fs.realpathSync(b);
+  } catch {
+    return false;
+  }
 }

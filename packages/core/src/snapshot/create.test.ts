@@ -44,14 +44,12 @@ beforeAll(async () => {
   if (!resolved.ok) throw new Error(JSON.stringify(resolved.error));
   const targets = resolved.value.filter((t) => t.kind === 'go_binary');
   const hasher = new FileHasher({ root, derive: GO_HEADER_DERIVE });
-  const modules = await loadModules(root, { io: recordingModulesIO(rec) });
-  if (!modules.ok) throw new Error(JSON.stringify(modules.error));
   const disk = nodeGoIO(root);
   const planned = await planBuild({
     workspace,
     targets,
     profile: 'default',
-    modules: modules.value,
+    modules: (mode) => loadModules(root, { ...mode, io: recordingModulesIO(rec) }),
     hasher,
     goIO: goIOFromHasher(root, hasher, recordingGoIO(rec, (p) => disk.readHeader(p))),
     env: process.env,
