@@ -8,8 +8,8 @@ import { probeGoEnv, type GoEnv, type GoFailure, type ProbeGoEnvOptions } from '
 /**
  * Remembers `probeGoEnv` results on disk, so a no-op build runs no `go env`. A result is reused
  * only while nothing that decides go's answer has changed: the exact environment and directory
- * it ran with, the go binary (path, size, mtime, inode), GOROOT's go.env and the user's go env
- * file (`go env -w`). When `go` resolves to a script (a version-manager shim that picks a
+ * it ran with, the go binary (path, size, mtime, inode), GOROOT's go.env, the user's go env
+ * file (`go env -w`) and which go.work go finds from that directory up (`GOWORK`). When `go` resolves to a script (a version-manager shim that picks a
  * toolchain per directory) nothing is cached. Failures are never cached.
  */
 export const PROBE_CACHE_VERSION = 1;
@@ -50,7 +50,18 @@ export async function probeIdentity(opts: ProbeGoEnvOptions): Promise<string | u
     bin: { path: real, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino },
     gorootEnv: await fileStamp(path.join(goroot, 'go.env')),
     userEnv: goEnvFile === undefined || goEnvFile === 'off' ? (goEnvFile ?? 'none') : await fileStamp(goEnvFile),
+    // Unless GOWORK is set, go reports the first go.work from cwd up: one created or removed
+    // above the workspace changes the answer.
+    goWork: opts.env.GOWORK !== undefined && opts.env.GOWORK !== '' ? 'set' : await firstGoWorkUp(opts.cwd),
   });
+}
+
+async function firstGoWorkUp(dir: string): Promise<string> {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    const f = path.join(d, 'go.work');
+    if (await fs.stat(f).then((st) => st.isFile(), () => false)) return f;
+    if (path.dirname(d) === d) return 'none';
+  }
 }
 
 async function resolveExecutable(name: string, pathVar: string): Promise<string | undefined> {
