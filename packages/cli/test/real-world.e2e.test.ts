@@ -253,6 +253,19 @@ describe('repositories gob did not write', () => {
     expect(await build()).toBe('built');
     expect(await stamped()).toEqual({ revision: await head(), modified: 'false' });
     expect(await build()).toBe('cached');
+    // The main module's version comes from the tags (go 1.24 and later): a pseudo-version
+    // without one, the tag's version once the commit has one, and a pseudo-version based on it
+    // after the next commit.
+    const version = async (): Promise<string | undefined> => /\tmod\texample\.com\/vcs\t(\S+)/.exec((await execFileAsync('go', ['version', '-m', bin])).stdout)?.[1];
+    expect(await version()).toMatch(/^v0\.0\.0-\d{14}-[0-9a-f]{12}$/);
+    await git('tag', 'v1.2.3');
+    expect(await build()).toBe('built');
+    expect(await version()).toBe('v1.2.3');
+    expect(await build()).toBe('cached');
+    await fs.appendFile(path.join(root, 'notes.txt'), 'three\n');
+    await git('commit', '-qam', 'three');
+    expect(await build()).toBe('built');
+    expect(await version()).toMatch(/^v1\.2\.4-0\.\d{14}-[0-9a-f]{12}$/);
   });
 
   it('with trimpath off, a binary carries the module cache paths of its dependencies: another GOMODCACHE builds again', async () => {
