@@ -8,8 +8,8 @@ import type { ActionKey, Label, Sha256, WorkspacePath } from '../types.js';
  * result, and the package manifests it names as blobs of their own, so gob can later say in
  * words what changed between two builds, down to the file.
  *
- * Deliberately absent: the checkout path and GOMODCACHE (unless trimpath is off), the user's environment
- * outside the documented set, timestamps, and files no package in the closure reads.
+ * Deliberately absent: the checkout path and GOMODCACHE (unless trimpath is off), the user's
+ * environment outside the documented set, timestamps, and files no package in the closure reads.
  */
 export const KEY_SCHEMA_VERSION = 2;
 

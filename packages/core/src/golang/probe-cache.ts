@@ -9,8 +9,9 @@ import { probeGoEnv, type GoEnv, type GoFailure, type ProbeGoEnvOptions } from '
  * Remembers `probeGoEnv` results on disk, so a no-op build runs no `go env`. A result is reused
  * only while nothing that decides go's answer has changed: the exact environment and directory
  * it ran with, the go binary (path, size, mtime, inode), GOROOT's go.env, the user's go env
- * file (`go env -w`) and which go.work go finds from that directory up (`GOWORK`). When `go` resolves to a script (a version-manager shim that picks a
- * toolchain per directory) nothing is cached. Failures are never cached.
+ * file (`go env -w`) and which go.work go finds from that directory up (`GOWORK`). When `go`
+ * resolves to a script (a version-manager shim that picks a toolchain per directory) nothing
+ * is cached. Failures are never cached.
  */
 export const PROBE_CACHE_VERSION = 1;
 
