@@ -320,6 +320,33 @@ describe('loadWorkspace: schema diagnostics', () => {
     expect(diagnostics[0]?.hint).toBe('"out" is a key of go_binary targets, not of go_test targets');
   });
 
+  it('refuses GOOS, GOARCH and GOTOOLCHAIN in env, which gob sets itself, and says what to do instead', async () => {
+    const { diagnostics, where } = await fail({
+      'gob.yaml': 'version: 1\ngo:\n  env: { GOOS: windows }\nprofiles:\n  new: { env: { GOTOOLCHAIN: go1.27.3 } }\n',
+      'BUILD.yaml': 'targets:\n  t:\n    kind: go_binary\n    env: { GOARCH: arm64, GOOSE: "1" }\n',
+    });
+    expect(diagnostics.map((d) => [where(d), d.code, d.message, d.hint])).toEqual([
+      [
+        'gob.yaml:3:10',
+        'reserved-env',
+        'GOOS cannot be set in "go.env": gob sets GOOS and GOARCH for each platform it builds',
+        'build for another platform with "platforms: [windows/amd64]" on the target, or gob build --platform windows/amd64',
+      ],
+      [
+        'gob.yaml:5:17',
+        'reserved-env',
+        'GOTOOLCHAIN cannot be set in "env" of profile "new": gob runs the go found on PATH, with GOTOOLCHAIN=local, so that the toolchain in every key is the one that builds',
+        'put the go you want first on PATH; go.toolchain in gob.yaml makes gob refuse any other version',
+      ],
+      [
+        'BUILD.yaml:4:12',
+        'reserved-env',
+        'GOARCH cannot be set in "env" of go_binary target "t": gob sets GOOS and GOARCH for each platform it builds',
+        'build for another platform with "platforms: [linux/arm64]" on the target, or gob build --platform linux/arm64',
+      ],
+    ]);
+  });
+
   it('reports unknown keys in gob.yaml sections', async () => {
     const { diagnostics, where } = await fail({ 'gob.yaml': 'version: 1\ngo:\n  toolchian: local\nprofile: {}\n' });
     expect(diagnostics.map((d) => [where(d), d.code, d.message, d.hint])).toEqual([

@@ -51,6 +51,22 @@ const NAME_NOUNS: Readonly<Record<string, string>> = {
   x_defs: 'x_defs name',
 };
 
+/** Variables gob sets itself for every go command (the schema refuses them in `env`), and why. */
+const RESERVED_ENV: Readonly<Record<string, { why: string; hint: string }>> = {
+  GOOS: {
+    why: 'gob sets GOOS and GOARCH for each platform it builds',
+    hint: 'build for another platform with "platforms: [windows/amd64]" on the target, or gob build --platform windows/amd64',
+  },
+  GOARCH: {
+    why: 'gob sets GOOS and GOARCH for each platform it builds',
+    hint: 'build for another platform with "platforms: [linux/arm64]" on the target, or gob build --platform linux/arm64',
+  },
+  GOTOOLCHAIN: {
+    why: 'gob runs the go found on PATH, with GOTOOLCHAIN=local, so that the toolchain in every key is the one that builds',
+    hint: 'put the go you want first on PATH; go.toolchain in gob.yaml makes gob refuse any other version',
+  },
+};
+
 export function schemaDiagnostics(src: YamlSource, fileKind: ConfigFileKind, errors: readonly ErrorObject[]): Diagnostic[] {
   const ctx = new Context(src, fileKind);
   return selectErrors(errors.map(decode), src.data).map((e) => ctx.diagnose(e));
@@ -146,6 +162,12 @@ class Context {
       return this.unknownKey(e, name, allowed);
     }
     const noun = NAME_NOUNS[e.path.at(-1) ?? ''] ?? 'key';
+    const reserved = noun === 'environment variable name' ? RESERVED_ENV[name] : undefined;
+    if (reserved !== undefined) {
+      const nested = (e.path[0] === 'targets' || e.path[0] === 'profiles') && e.path.length > 2;
+      const where = nested ? `${this.field(e.path)} of ${this.owner(e.path.slice(0, 2))}` : this.field(e.path);
+      return { severity: 'error', code: 'reserved-env', message: `${name} cannot be set in ${where}: ${reserved.why}`, location: this.at([...e.path, name], 'key'), hint: reserved.hint };
+    }
     const rule = e.schema.propertyNames?.[EXPECTED_KEYWORD] ?? 'a different name';
     return {
       severity: 'error',
