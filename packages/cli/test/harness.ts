@@ -123,14 +123,16 @@ export function interruptOnceBuilding(delayMs = 300): { onSpawn: (child: ChildPr
  */
 export async function writeModuleProxy(dir: string, modules: readonly { path: string; version: string; files: Record<string, string> }[]): Promise<void> {
   const { strToU8, zipSync } = await import('fflate');
+  // A proxy spells upper-case letters as "!" and the lower-case letter, like the module cache.
+  const escape = (p: string): string => p.replace(/[A-Z]/g, (c) => `!${c.toLowerCase()}`);
   for (const m of modules) {
-    const at = path.join(dir, m.path, '@v');
+    const at = path.join(dir, escape(m.path), '@v');
     await fs.mkdir(at, { recursive: true });
     const zipped: Record<string, Uint8Array> = {};
     for (const [name, text] of Object.entries(m.files)) zipped[`${m.path}@${m.version}/${name}`] = strToU8(text);
     await fs.writeFile(path.join(at, 'list'), `${m.version}\n`);
-    await fs.writeFile(path.join(at, `${m.version}.info`), JSON.stringify({ Version: m.version, Time: '2026-01-01T00:00:00Z' }));
-    await fs.writeFile(path.join(at, `${m.version}.mod`), m.files['go.mod'] ?? `module ${m.path}\n`);
-    await fs.writeFile(path.join(at, `${m.version}.zip`), zipSync(zipped, { level: 0, mtime: new Date('2026-01-01T00:00:00Z') }));
+    await fs.writeFile(path.join(at, `${escape(m.version)}.info`), JSON.stringify({ Version: m.version, Time: '2026-01-01T00:00:00Z' }));
+    await fs.writeFile(path.join(at, `${escape(m.version)}.mod`), m.files['go.mod'] ?? `module ${m.path}\n`);
+    await fs.writeFile(path.join(at, `${escape(m.version)}.zip`), zipSync(zipped, { level: 0, mtime: new Date('2026-01-01T00:00:00Z') }));
   }
 }

@@ -393,6 +393,60 @@ describe('repositories gob did not write', () => {
     expect(await run()).toEqual({ status: 'cached', value: 'from the module cache' });
   });
 
+  it('rebuilds when a local package that only an external module imports changes (the external module requires a workspace module)', async () => {
+    const { root, cache } = await fresh();
+    const proxy = await tempDir('gob-proxy-');
+    const moduleCache = await tempDir('gob-modcache-');
+    dirs.push(proxy, moduleCache);
+    // example.com/Ext (upper case: the module cache spells it example.com/!ext) imports
+    // example.com/lib/only, which this workspace replaces with its own lib/: go compiles
+    // lib/only from the checkout, though no package here imports it.
+    await writeModuleProxy(proxy, [
+      {
+        path: 'example.com/Ext',
+        version: 'v1.0.0',
+        files: {
+          'go.mod': 'module example.com/Ext\n\ngo 1.26\n\nrequire example.com/lib v1.0.0\n',
+          'ext.go': 'package ext\n\nimport "example.com/lib/only"\n\nfunc Name() string { return "ext+" + only.Name() }\n',
+        },
+      },
+    ]);
+    const only = (word: string) => `package only\n\nfunc Name() string { return "${word}" }\n`;
+    await writeTree(root, {
+      'gob.yaml': 'version: 1\ngo:\n  env: { GOFLAGS: "-modcacherw" }\n',
+      'go.mod': 'module example.com/app\n\ngo 1.26\n\nrequire (\n\texample.com/Ext v1.0.0\n\texample.com/lib v1.0.0\n)\n\nreplace example.com/lib => ./lib\n',
+      'cmd/app/main.go': 'package main\n\nimport ext "example.com/Ext"\n\nfunc main() { println(ext.Name()) }\n',
+      'cmd/app/BUILD.yaml': 'targets:\n  app:\n    kind: go_binary\n',
+      'lib/go.mod': 'module example.com/lib\n\ngo 1.26\n',
+      'lib/only/only.go': only('one'),
+    });
+    const env = { GOPROXY: `file://${proxy}`, GOSUMDB: 'off', GOMODCACHE: moduleCache };
+    await execFileAsync('go', ['mod', 'tidy'], { cwd: root, env: { ...process.env, ...env, GOFLAGS: '-modcacherw', GOTOOLCHAIN: 'local' } });
+    const run = async (): Promise<{ status: string | undefined; value: string }> => {
+      const r = await gob(['build', '//cmd/app:app', '--ui=json'], { cwd: root, cacheDir: cache, env });
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      return { status: finishedBy(r.events).get('//cmd/app:app'), value: (await execFileAsync(path.join(root, 'gob-out/bin/cmd/app/app'))).stderr.trim() };
+    };
+    expect(await run()).toEqual({ status: 'built', value: 'ext+one' });
+    expect(await run()).toEqual({ status: 'cached', value: 'ext+one' });
+    await fs.writeFile(path.join(root, 'lib/only/only.go'), only('two'));
+    expect(await run()).toEqual({ status: 'built', value: 'ext+two' });
+    expect(await run()).toEqual({ status: 'cached', value: 'ext+two' });
+
+    // With a module cache that does not hold example.com/Ext yet, gob cannot read what it
+    // imports: the key then lacks lib/only, go downloads the module while it builds, and the
+    // plan is not remembered, so the next build reads the module and finds the key above.
+    const empty = await tempDir('gob-modcache-');
+    dirs.push(empty);
+    const noModule = await gob(['build', '//cmd/app:app', '--ui=json'], { cwd: root, cacheDir: cache, env: { ...env, GOMODCACHE: empty } });
+    expect(noModule.code, noModule.stderr).toBe(0);
+    expect(finishedBy(noModule.events).get('//cmd/app:app')).toBe('built');
+    const notKept = noModule.events.find((e) => e.type === 'log' && e.message === 'no plan snapshot');
+    expect(notKept?.type === 'log' ? notKept.data : undefined).toEqual({ reason: 'external modules not in the module cache yet: example.com/Ext@v1.0.0' });
+    const downloaded = await gob(['build', '//cmd/app:app', '--ui=json'], { cwd: root, cacheDir: cache, env: { ...env, GOMODCACHE: empty } });
+    expect(finishedBy(downloaded.events).get('//cmd/app:app')).toBe('cached');
+  });
+
   it('--stamp fills x_defs from stamp.command, and each stamp value has its own cache entry', async () => {
     const { root, cache } = await fresh();
     await writeTree(root, {

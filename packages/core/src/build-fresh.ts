@@ -100,6 +100,8 @@ export async function buildFresh(opts: BuildOptions, run: { startedAt: number; r
   const plan = planned.value;
 
   let snapshot: PlanSnapshot | undefined;
+  const unread = plan.provenance?.unreadModules ?? [];
+  if (unread.length > 0) rec?.markIncomplete(`external modules not in the module cache yet: ${unread.join(', ')}`);
   if (rec !== undefined && run.request !== undefined) {
     const made = await snapshotOf(plan, { opts, request: run.request, workspace, cacheDir, hasher, rec, targets: targets.map((t) => t.label) });
     if (made.ok) snapshot = made.snapshot;

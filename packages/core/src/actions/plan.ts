@@ -32,6 +32,7 @@ import {
 } from '../types.js';
 import { err, ok, type Result } from '../util/result.js';
 import { fromWorkspacePath, joinWorkspacePath, resolveLocalPath } from '../util/fs-paths.js';
+import { moduleCacheSource, type ExternalSource } from '../golang/external.js';
 import { isListedFile } from '../golang/io.js';
 import { vcsState } from '../golang/vcs.js';
 import { goBuildFlags, goFlagValue, resolveXDefs, selectionBuildTags } from './go-args.js';
@@ -140,6 +141,11 @@ export interface PlanProvenance {
   readonly compilerVersion: boolean;
   /** With `go.buildvcs: true`: the directory whose version-control state is in the keys, and that state. */
   readonly vcs?: { readonly dir: string; readonly state: string } | undefined;
+  /**
+   * External modules (`path@version`) whose imports the plan needed but could not read: not in
+   * the module cache yet (external.ts). The plan is then not remembered: the next one reads them.
+   */
+  readonly unreadModules: readonly string[];
 }
 
 export interface PlanRequest {
@@ -311,14 +317,27 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
   const skipGraph = (): void => {
     if (--unassigned === 0) release();
   };
-  const graphFor = async (id: string, ctx: BuildContext, modules: ModuleSet, root: WorkspacePath): Promise<Result<PackageGraph, Diagnostic[]>> => {
+  // Reading external modules' imports, one reader per module cache and module layout.
+  const externalSources = new Map<string, { modules: ModuleSet; source: ExternalSource }[]>();
+  const externalFor = (moduleCache: string, modules: ModuleSet): ExternalSource | undefined => {
+    if (moduleCache === '') return undefined;
+    const list = externalSources.get(moduleCache) ?? [];
+    externalSources.set(moduleCache, list);
+    let e = list.find((x) => x.modules === modules);
+    if (e === undefined) {
+      e = { modules, source: moduleCacheSource(moduleCache, new Set(modules.modules.map((m) => m.path))) };
+      list.push(e);
+    }
+    return e.source;
+  };
+  const graphFor = async (id: string, ctx: BuildContext, modules: ModuleSet, external: ExternalSource | undefined, root: WorkspacePath): Promise<Result<PackageGraph, Diagnostic[]>> => {
     const g = groups.get(id) ?? { roots: new Set<WorkspacePath>() };
     groups.set(id, g);
     g.roots.add(root);
     skipGraph();
     await allAssigned;
     // The configuration's env decides the module settings, so all its actions share `modules`.
-    g.graph ??= loadGoPackages({ roots: [...g.roots].sort(), ctx, modules, includeTests: false }, req.goIO);
+    g.graph ??= loadGoPackages({ roots: [...g.roots].sort(), ctx, modules, includeTests: false, external }, req.goIO);
     return g.graph;
   };
 
@@ -354,7 +373,7 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
     const selectionTags = selectionBuildTags(tags, goenv.raw.GOFLAGS ?? '');
     const ctx = buildContextFromGoEnv(goenv, selectionTags);
     const graphId = JSON.stringify([setEnv, selectionTags]);
-    const graph = await graphFor(graphId, ctx, modules.value, target.goPackage);
+    const graph = await graphFor(graphId, ctx, modules.value, externalFor(goenv.GOMODCACHE, modules.value), target.goPackage);
     if (!graph.ok) {
       diagnostics.push(...graph.error);
       return undefined;
@@ -498,6 +517,7 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
       ccs: [...ccIds.keys()],
       compilerVersion: compilerIds.size > 0,
       vcs: vcs === undefined ? undefined : { dir: workspace.root, state: vcs },
+      unreadModules: [...externalSources.values()].flatMap((l) => l.flatMap((e) => [...e.source.unread])).sort(),
     },
   });
 }

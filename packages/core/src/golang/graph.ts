@@ -28,6 +28,7 @@ import { spanRange, type GoFileHeader } from './header.js';
 import { isListedFile, NOT_SYNC, type GoDirEntry, type GoIO } from './io.js';
 import { limiter } from './limit.js';
 import { externalLinkingReason } from './platform.js';
+import type { ExternalSource } from './external.js';
 import type { GoModule, ModuleSet } from './modules.js';
 import {
   classifyPackageFiles,
@@ -142,6 +143,11 @@ export interface LoadGoPackagesRequest {
   readonly modules: ModuleSet;
   /** Add test files and test imports of the roots (only), like `go list -test`. */
   readonly includeTests?: boolean | undefined;
+  /**
+   * Where to read the imports of external packages from (external.ts), to find the packages of
+   * local modules that only external ones import; without it, external packages are not read.
+   */
+  readonly external?: ExternalSource | undefined;
 }
 
 export interface LoadGoPackagesOptions {
@@ -481,7 +487,85 @@ export async function loadGoPackages(
       }
     }
     const mapOf = (): Map<string, Edge> => new Map(edges.map((e, i) => [keys[i] ?? '', e]));
-    return waits.length === 0 ? mapOf() : Promise.all(waits).then(mapOf);
+    // Packages of local modules that the external packages imported here import (external.ts):
+    // go builds them from the checkout, so they are edges of this package too, under keys no
+    // import path has.
+    const withVia = (): Map<string, Edge> | Promise<Map<string, Edge>> => {
+      if (forTest || req.external === undefined) return mapOf();
+      const viaWaits: Promise<void>[] = [];
+      const direct = edges.length;
+      for (let i = 0; i < direct; i++) {
+        const e = edges[i] as Edge;
+        if (e.kind !== 'external' || e.version === undefined) continue;
+        const imp = keys[i] ?? '';
+        for (const local of localsThrough(b, from, imp, e.modulePath, e.version)) {
+          const via = viaEdge(b, from, local, imports.get(imp)?.[0]);
+          const j = keys.push(`${imp}\0${local}`) - 1;
+          if (via instanceof Promise) {
+            edges.push(NO_EDGE);
+            viaWaits.push(
+              via.then((done) => {
+                edges[j] = done;
+              }),
+            );
+          } else {
+            edges.push(via);
+          }
+        }
+      }
+      return viaWaits.length === 0 ? mapOf() : Promise.all(viaWaits).then(mapOf);
+    };
+    return waits.length === 0 ? withVia() : Promise.all(waits).then(withVia);
+  };
+
+  /**
+   * The import paths of local packages that the external package `imp` imports, directly or
+   * through other external packages, when `imp` is external and its module can import local ones.
+   */
+  const viaMemo = new Map<string, readonly string[]>();
+  const localsThrough = (b: BuildState, from: FoundPkg, imp: string, modulePath: string, version: string): readonly string[] => {
+    const ext = req.external;
+    if (ext === undefined) return [];
+    const memoKey = `${b.key}\0${imp}`;
+    const memo = viaMemo.get(memoKey);
+    if (memo !== undefined) return memo;
+    const main = b.main ?? from.module;
+    const found = new Set<string>();
+    if (ext.mayImportLocal(modulePath, version)) {
+      const queue: { importPath: string; modulePath: string; version: string }[] = [{ importPath: imp, modulePath, version }];
+      const seen = new Set<string>([imp]);
+      for (let i = 0; i < queue.length; i++) {
+        const q = queue[i] as (typeof queue)[number];
+        for (const next of ext.importsOf(q.importPath, q.modulePath, q.version, ctx) ?? []) {
+          if (next === 'C' || seen.has(next)) continue;
+          seen.add(next);
+          const res = modules.resolveImport(next, main);
+          if (res.kind === 'local' || res.kind === 'vendor') found.add(next);
+          else if (res.kind === 'external' && res.version !== undefined && ext.mayImportLocal(res.modulePath, res.version)) {
+            queue.push({ importPath: next, modulePath: res.modulePath, version: res.version });
+          }
+        }
+      }
+    }
+    const out = sortGoStrings([...found]);
+    viaMemo.set(memoKey, out);
+    return out;
+  };
+
+  /**
+   * The edge to a local package that an external package imports. Nothing is reported: go checks
+   * that import against the external package, and a broken one fails go's build by itself.
+   */
+  const viaEdge = (b: BuildState, from: FoundPkg, imp: string, ref: SourceRef | undefined): Edge | Promise<Edge> => {
+    const res = modules.resolveImport(imp, b.main ?? from.module);
+    if (res.kind !== 'local' && res.kind !== 'vendor') return NO_EDGE;
+    const vendored = res.kind === 'vendor';
+    const module = res.kind === 'local' ? res.module : (b.main ?? from.module);
+    return then(loadPkg(res.dir, imp, module, vendored), (target): Edge => {
+      if (target.kind === 'missing' || target.files.goFiles.length + target.files.cgoFiles.length === 0) return NO_EDGE;
+      visit(b, res.dir, imp, module, vendored, false);
+      return { kind: 'pkg', dir: res.dir, importPath: imp, fromDir: from.dir, ref };
+    });
   };
 
   const resolveEdge = (b: BuildState, from: FoundPkg, imp: string, refs: readonly SourceRef[], forTest: boolean): Edge | Promise<Edge> => {

@@ -1,0 +1,146 @@
+/**
+ * What external modules import, read from the module cache, for one case only: an external
+ * module whose packages import packages of a module that is local in the workspace (a go.work
+ * module, or the target of a `replace` into the workspace). golang.org/x/vuln importing
+ * golang.org/x/tools/go/buildutil in golang.org/x/tools' own gopls module is one. go then
+ * compiles that local package from the checkout, so its files are inputs of the binary, although
+ * no workspace package imports it.
+ *
+ * gob does not read external modules otherwise: their source is fixed by go.sum. It reads a
+ * module's go.mod to decide whether it can import a local module at all (its requirements name
+ * one, or, for a go.mod older than go 1.17, which lists only the modules it imports from
+ * directly, those modules' go.mod files do; a module without a go.mod counts as one that can),
+ * and reads the package headers of only those modules.
+ * Files in the module cache never change (go verifies them against go.sum and makes them
+ * read-only), so nothing read here is hashed.
+ *
+ * A module that is not in the module cache (not downloaded yet) cannot be read: it is treated as
+ * importing nothing local, and `unread` names it, so that the plan is not remembered as complete.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { compareGoVersions, parseGoMod } from './modfile.js';
+import { parseGoFileHeaderBytes } from './header.js';
+import { classifyPackageFiles, needsHeader, type BuildContext, type DirFile } from './scanner.js';
+
+export interface ExternalSource {
+  /** Whether packages of `modulePath@version` can import packages of a local module. */
+  mayImportLocal(modulePath: string, version: string): boolean;
+  /** The imports of an external package's Go files for `ctx`; undefined when it cannot be read. */
+  importsOf(importPath: string, modulePath: string, version: string, ctx: BuildContext): readonly string[] | undefined;
+  /** Modules that were needed but are not in the module cache, as `path@version`. */
+  readonly unread: ReadonlySet<string>;
+}
+
+/**
+ * Reads external modules from the module cache at `moduleCache` (GOMODCACHE). `localModules`:
+ * the paths of the workspace's local modules.
+ */
+export function moduleCacheSource(moduleCache: string, localModules: ReadonlySet<string>): ExternalSource {
+  // What was read is kept for the life of the process (the gob server plans many times): the
+  // module cache does not change what it holds. What could not be read is asked again next time.
+  const memo = memoFor(`${moduleCache}\0${[...localModules].sort().join('\0')}`);
+  const reach = new Map<string, boolean>(memo.reach);
+  const imports = memo.imports;
+  const unread = new Set<string>();
+  const locals = [...localModules];
+  const mentionsLocal = (text: string): boolean => locals.some((p) => text.includes(p));
+  const moduleDir = (modulePath: string, version: string): string => path.join(moduleCache, `${escapeModulePath(modulePath)}@${escapeModulePath(version)}`);
+  return {
+    unread,
+    mayImportLocal(modulePath, version) {
+      const visit = (p: string, v: string): boolean => {
+        const id = `${p}@${v}`;
+        const known = reach.get(id);
+        if (known !== undefined) return known;
+        reach.set(id, false); // a requirement cycle adds nothing
+        const dir = moduleDir(p, v);
+        // go keeps each module's go.mod in cache/download as soon as it loads the module graph,
+        // before (or without) downloading the module itself.
+        const text = readText(path.join(moduleCache, 'cache', 'download', escapeModulePath(p), '@v', `${escapeModulePath(v)}.mod`)) ?? readText(path.join(dir, 'go.mod'));
+        let r: boolean;
+        // Kept for later plans only when decided by this module's own go.mod: an answer that
+        // followed requirements may rest on one that was not downloaded yet, or on a cycle.
+        let own = true;
+        if (text === undefined) {
+          // Not downloaded (unknown), or a module from before go.mod files (it may import anything).
+          if (fs.existsSync(dir)) r = true;
+          else {
+            unread.add(id);
+            r = false;
+          }
+        } else if (!mentionsLocal(text) && atLeastGo117(text)) {
+          // The common case, without parsing: a recent go.mod that names no local module.
+          r = false;
+        } else {
+          const mod = parseGoMod(text);
+          // No go line: a go.mod from go 1.11/1.12, or the one go writes for a module that has
+          // none. Such a module may import anything.
+          if (!mod.ok || mod.value.go === undefined) r = true;
+          else if (mod.value.requires.some((q) => localModules.has(q.path))) r = true;
+          // Since go 1.17 a go.mod lists every module its packages import from, directly or
+          // not; before, only the direct ones: follow those.
+          else if (compareGoVersions(mod.value.go, '1.17') >= 0) r = false;
+          else {
+            own = false;
+            r = mod.value.requires.some((q) => visit(q.path, q.version));
+          }
+        }
+        reach.set(id, r);
+        if (own && !unread.has(id)) memo.reach.set(id, r);
+        return r;
+      };
+      return visit(modulePath, version);
+    },
+    importsOf(importPath, modulePath, version, ctx) {
+      const id = `${importPath}@${version}\0${JSON.stringify(ctx)}`;
+      const known = imports.get(id);
+      if (known !== undefined) return known;
+      const sub = importPath === modulePath ? '' : importPath.slice(modulePath.length + 1);
+      const dir = path.join(moduleDir(modulePath, version), sub);
+      let result: readonly string[] | undefined;
+      try {
+        const files: DirFile[] = [];
+        for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+          // Imports come from the Go files that are not tests: only those are read.
+          if (!e.isFile() || !e.name.endsWith('.go') || e.name.endsWith('_test.go') || !needsHeader(e.name, ctx)) continue;
+          files.push({ name: e.name, header: parseGoFileHeaderBytes(fs.readFileSync(path.join(dir, e.name))) });
+        }
+        result = [...classifyPackageFiles(files, ctx).imports.keys()];
+      } catch {
+        unread.add(`${modulePath}@${version}`);
+        return undefined;
+      }
+      imports.set(id, result);
+      return result;
+    },
+  };
+}
+
+const memos = new Map<string, { reach: Map<string, boolean>; imports: Map<string, readonly string[]> }>();
+function memoFor(key: string): { reach: Map<string, boolean>; imports: Map<string, readonly string[]> } {
+  let m = memos.get(key);
+  if (m === undefined) {
+    m = { reach: new Map(), imports: new Map() };
+    memos.set(key, m);
+  }
+  return m;
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function atLeastGo117(goMod: string): boolean {
+  const v = /^go[ \t]+([0-9][^\s/]*)/m.exec(goMod)?.[1];
+  return v !== undefined && compareGoVersions(v, '1.17') >= 0;
+}
+
+/** The module cache's spelling of a module path or version: each upper-case letter as `!` and its lower case. */
+export function escapeModulePath(s: string): string {
+  return s.replace(/[A-Z]/g, (c) => `!${c.toLowerCase()}`);
+}
