@@ -31,6 +31,35 @@ async function fresh(): Promise<{ root: string; cache: string }> {
   return { root, cache };
 }
 
+/**
+ * A module proxy serving `modules` (see writeModuleProxy) and an empty module cache, removed
+ * after the test. `env` points go and gob at them; `tidy` completes a workspace's go.mod and
+ * writes its go.sum, downloading into that cache (GOFLAGS `-modcacherw`, so it can be removed,
+ * unless `goflags` says otherwise); `newModuleCache` makes another empty one.
+ */
+async function moduleProxy(modules: Parameters<typeof writeModuleProxy>[1]): Promise<{
+  env: { GOPROXY: string; GOSUMDB: string; GOMODCACHE: string };
+  tidy: (root: string, goflags?: string) => Promise<void>;
+  newModuleCache: () => Promise<string>;
+}> {
+  const proxy = await tempDir('gob-proxy-');
+  const moduleCache = await tempDir('gob-modcache-');
+  dirs.push(proxy, moduleCache);
+  await writeModuleProxy(proxy, modules);
+  const env = { GOPROXY: `file://${proxy}`, GOSUMDB: 'off', GOMODCACHE: moduleCache };
+  return {
+    env,
+    tidy: async (root, goflags = '-modcacherw') => {
+      await execFileAsync('go', ['mod', 'tidy'], { cwd: root, env: { ...process.env, ...env, GOFLAGS: goflags, GOTOOLCHAIN: 'local' } });
+    },
+    newModuleCache: async () => {
+      const dir = await tempDir('gob-modcache-');
+      dirs.push(dir);
+      return dir;
+    },
+  };
+}
+
 describe('no-op builds', () => {
   it('read no file that was read before', async () => {
     const { root, cache } = await fresh();
@@ -270,10 +299,7 @@ describe('repositories gob did not write', () => {
 
   it('with trimpath off, a binary carries the module cache paths of its dependencies: another GOMODCACHE builds again', async () => {
     const { root, cache } = await fresh();
-    const proxy = await tempDir('gob-proxy-');
-    const homes = await tempDir('gob-modcache-');
-    dirs.push(proxy, homes);
-    await writeModuleProxy(proxy, [
+    const modules = await moduleProxy([
       { path: 'example.com/dep', version: 'v1.0.0', files: { 'go.mod': 'module example.com/dep\n\ngo 1.26\n', 'dep.go': 'package dep\n\nfunc Name() string { return "dep" }\n' } },
     ]);
     await writeTree(root, {
@@ -283,9 +309,10 @@ describe('repositories gob did not write', () => {
       'cmd/app/main.go': 'package main\n\nimport "example.com/dep"\n\nfunc main() { println(dep.Name()) }\n',
       'cmd/app/BUILD.yaml': 'targets:\n  app:\n    kind: go_binary\n',
     });
-    const moduleCache = (name: string) => path.join(homes, name);
-    const goEnv = (name: string) => ({ GOPROXY: `file://${proxy}`, GOSUMDB: 'off', GOMODCACHE: moduleCache(name) });
-    await execFileAsync('go', ['mod', 'tidy'], { cwd: root, env: { ...process.env, ...goEnv('a'), GOFLAGS: '-modcacherw', GOTOOLCHAIN: 'local' } });
+    await modules.tidy(root);
+    const caches: Record<string, string> = { a: modules.env.GOMODCACHE, b: await modules.newModuleCache() };
+    const moduleCache = (name: string): string => caches[name] ?? '';
+    const goEnv = (name: string) => ({ ...modules.env, GOMODCACHE: moduleCache(name) });
     const bin = path.join(root, 'gob-out/bin/cmd/app/app');
     const build = async (name: string, profile: string): Promise<{ status: string | undefined; paths: string[] }> => {
       const r = await gob(['build', '//cmd/app:app', '-c', profile, '--ui=json'], { cwd: root, cacheDir: cache, env: goEnv(name) });
@@ -365,11 +392,8 @@ describe('repositories gob did not write', () => {
 
   it("follows GOFLAGS' -mod=mod: go then takes modules from the module cache, not from vendor/", async () => {
     const { root, cache } = await fresh();
-    const proxy = await tempDir('gob-proxy-');
-    const moduleCache = await tempDir('gob-modcache-');
-    dirs.push(proxy, moduleCache);
     const dep = (word: string) => `package dep\n\nfunc Name() string { return "${word}" }\n`;
-    await writeModuleProxy(proxy, [{ path: 'example.com/dep', version: 'v1.0.0', files: { 'go.mod': 'module example.com/dep\n\ngo 1.26\n', 'dep.go': dep('from the module cache') } }]);
+    const modules = await moduleProxy([{ path: 'example.com/dep', version: 'v1.0.0', files: { 'go.mod': 'module example.com/dep\n\ngo 1.26\n', 'dep.go': dep('from the module cache') } }]);
     await writeTree(root, {
       'gob.yaml': 'version: 1\ngo:\n  env: { GOFLAGS: "-mod=mod -modcacherw" }\n',
       'go.mod': 'module example.com/app\n\ngo 1.26\n\nrequire example.com/dep v1.0.0\n',
@@ -379,11 +403,9 @@ describe('repositories gob did not write', () => {
       'cmd/app/main.go': 'package main\n\nimport "example.com/dep"\n\nfunc main() { println(dep.Name()) }\n',
       'cmd/app/BUILD.yaml': 'targets:\n  app:\n    kind: go_binary\n',
     });
-    const env = { ...process.env, GOPROXY: `file://${proxy}`, GOSUMDB: 'off', GOMODCACHE: moduleCache, GOFLAGS: '-mod=mod -modcacherw', GOTOOLCHAIN: 'local' };
-    await execFileAsync('go', ['mod', 'download', 'example.com/dep'], { cwd: root, env });
-    await execFileAsync('go', ['mod', 'tidy'], { cwd: root, env });
+    await modules.tidy(root, '-mod=mod -modcacherw');
     const run = async (): Promise<{ status: string | undefined; value: string }> => {
-      const r = await gob(['build', '//cmd/app:app', '--ui=json'], { cwd: root, cacheDir: cache, env: { GOPROXY: env.GOPROXY, GOSUMDB: 'off', GOMODCACHE: moduleCache } });
+      const r = await gob(['build', '//cmd/app:app', '--ui=json'], { cwd: root, cacheDir: cache, env: modules.env });
       expect(r.code, r.stdout + r.stderr).toBe(0);
       return { status: finishedBy(r.events).get('//cmd/app:app'), value: (await execFileAsync(path.join(root, 'gob-out/bin/cmd/app/app'))).stderr.trim() };
     };
@@ -395,13 +417,10 @@ describe('repositories gob did not write', () => {
 
   it('rebuilds when a local package that only an external module imports changes (the external module requires a workspace module)', async () => {
     const { root, cache } = await fresh();
-    const proxy = await tempDir('gob-proxy-');
-    const moduleCache = await tempDir('gob-modcache-');
-    dirs.push(proxy, moduleCache);
     // example.com/Ext (upper case: the module cache spells it example.com/!ext) imports
     // example.com/lib/only, which this workspace replaces with its own lib/: go compiles
     // lib/only from the checkout, though no package here imports it.
-    await writeModuleProxy(proxy, [
+    const modules = await moduleProxy([
       {
         path: 'example.com/Ext',
         version: 'v1.0.0',
@@ -420,8 +439,8 @@ describe('repositories gob did not write', () => {
       'lib/go.mod': 'module example.com/lib\n\ngo 1.26\n',
       'lib/only/only.go': only('one'),
     });
-    const env = { GOPROXY: `file://${proxy}`, GOSUMDB: 'off', GOMODCACHE: moduleCache };
-    await execFileAsync('go', ['mod', 'tidy'], { cwd: root, env: { ...process.env, ...env, GOFLAGS: '-modcacherw', GOTOOLCHAIN: 'local' } });
+    await modules.tidy(root);
+    const env = modules.env;
     const run = async (): Promise<{ status: string | undefined; value: string }> => {
       const r = await gob(['build', '//cmd/app:app', '--ui=json'], { cwd: root, cacheDir: cache, env });
       expect(r.code, r.stdout + r.stderr).toBe(0);
@@ -436,8 +455,7 @@ describe('repositories gob did not write', () => {
     // With a module cache that does not hold example.com/Ext yet, gob cannot read what it
     // imports: the key then lacks lib/only, go downloads the module while it builds, and the
     // plan is not remembered, so the next build reads the module and finds the key above.
-    const empty = await tempDir('gob-modcache-');
-    dirs.push(empty);
+    const empty = await modules.newModuleCache();
     const noModule = await gob(['build', '//cmd/app:app', '--ui=json'], { cwd: root, cacheDir: cache, env: { ...env, GOMODCACHE: empty } });
     expect(noModule.code, noModule.stderr).toBe(0);
     expect(finishedBy(noModule.events).get('//cmd/app:app')).toBe('built');
