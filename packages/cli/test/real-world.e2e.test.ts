@@ -127,6 +127,37 @@ describe('repositories gob did not write', () => {
     expect((await execFileAsync(bin)).stdout).toBe('105\n');
   });
 
+  it("puts the C++ compiler's version in the key of a binary with C++ files, and only there", async () => {
+    const { root, cache } = await fresh();
+    const tools = await tempDir('gob-cxx-');
+    dirs.push(tools);
+    // A C++ compiler whose --version the test controls; it compiles with g++.
+    const cxx = path.join(tools, 'cxx');
+    await fs.writeFile(path.join(tools, 'version'), '1\n');
+    await fs.writeFile(cxx, `#!/bin/sh\nif [ "$1" = "--version" ]; then echo "fake c++ $(cat '${tools}/version')"; exit 0; fi\nexec g++ "$@"\n`, { mode: 0o755 });
+    const target = 'targets:\n  app:\n    kind: go_binary\n';
+    await writeTree(root, {
+      'gob.yaml': `version: 1\ngo:\n  env: { CGO_ENABLED: "1", CXX: "${cxx}" }\n`,
+      'go.mod': 'module example.com/cxx\n\ngo 1.26\n',
+      'plus/add.cc': 'extern "C" int add(int a, int b) { return a + b; }\n',
+      'plus/plus.go': 'package plus\n\n// int add(int a, int b);\nimport "C"\n\nfunc Add(a, b int) int { return int(C.add(C.int(a), C.int(b))) }\n',
+      'cmd/cpp/main.go': 'package main\n\nimport "example.com/cxx/plus"\n\nfunc main() { println(plus.Add(2, 3)) }\n',
+      'cmd/cpp/BUILD.yaml': target,
+      'cmd/c/main.go': 'package main\n\n// static int one(void) { return 1; }\nimport "C"\n\nfunc main() { println(int(C.one())) }\n',
+      'cmd/c/BUILD.yaml': target,
+    });
+    const build = async (): Promise<Map<string, string>> => {
+      const r = await gob(['build', '//...', '--ui=json'], { cwd: root, cacheDir: cache });
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      return finishedBy(r.events);
+    };
+    expect(await build()).toEqual(new Map([['//cmd/c:app', 'built'], ['//cmd/cpp:app', 'built']]));
+    expect((await execFileAsync(path.join(root, 'gob-out/bin/cmd/cpp/app'))).stderr).toBe('5\n');
+    expect(await build()).toEqual(new Map([['//cmd/c:app', 'cached'], ['//cmd/cpp:app', 'cached']]));
+    await fs.writeFile(path.join(tools, 'version'), '2\n');
+    expect(await build()).toEqual(new Map([['//cmd/c:app', 'cached'], ['//cmd/cpp:app', 'built']]));
+  });
+
   it('rebuilds a cgo package when a header it includes from another directory changes, as go would from scratch', async () => {
     const { root, cache } = await fresh();
     await writeTree(root, {

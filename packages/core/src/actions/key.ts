@@ -29,6 +29,8 @@ export interface KeyManifest {
     readonly goroot?: string | undefined;
     /** First line of `$CC --version` when cgo is enabled. */
     readonly cc?: string | undefined;
+    /** First line of `$CXX --version` when cgo is enabled and a package of the binary has C++ files. */
+    readonly cxx?: string | undefined;
   };
   /** Effective values of the output-affecting go env (GOOS, GOARCH, GOAMD64, GOFLAGS, …). */
   readonly goenv: Readonly<Record<string, string>>;
