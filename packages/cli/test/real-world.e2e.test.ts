@@ -460,6 +460,16 @@ describe('repositories gob did not write', () => {
           'ext.go': 'package ext\n\nimport "example.com/lib/only"\n\nfunc Name() string { return "ext+" + only.Name() }\n',
         },
       },
+      // A fork go.mod can replace example.com/Ext with: go then reads the fork's files, and
+      // those import another package of lib.
+      {
+        path: 'example.com/ExtFork',
+        version: 'v1.0.1',
+        files: {
+          'go.mod': 'module example.com/Ext\n\ngo 1.26\n\nrequire example.com/lib v1.0.0\n',
+          'ext.go': 'package ext\n\nimport "example.com/lib/forked"\n\nfunc Name() string { return "fork+" + forked.Name() }\n',
+        },
+      },
     ]);
     const only = (word: string) => `package only\n\nfunc Name() string { return "${word}" }\n`;
     await writeTree(root, {
@@ -469,6 +479,7 @@ describe('repositories gob did not write', () => {
       'cmd/app/BUILD.yaml': 'targets:\n  app:\n    kind: go_binary\n',
       'lib/go.mod': 'module example.com/lib\n\ngo 1.26\n',
       'lib/only/only.go': only('one'),
+      'lib/forked/forked.go': 'package forked\n\nfunc Name() string { return "forked" }\n',
     });
     await modules.tidy(root);
     const env = modules.env;
@@ -484,16 +495,26 @@ describe('repositories gob did not write', () => {
     expect(await run()).toEqual({ status: 'cached', value: 'ext+two' });
 
     // With a module cache that does not hold example.com/Ext yet, gob cannot read what it
-    // imports: the key then lacks lib/only, go downloads the module while it builds, and the
-    // plan is not remembered, so the next build reads the module and finds the key above.
+    // imports: the key then lacks lib/only, and go downloads the module while it builds. The
+    // plan holds only while the module is missing, so the next build reads it and finds the key
+    // above.
     const empty = await modules.newModuleCache();
     const noModule = await gob(['build', '//cmd/app:app', '--ui=json'], { cwd: root, cacheDir: cache, env: { ...env, GOMODCACHE: empty } });
     expect(noModule.code, noModule.stderr).toBe(0);
     expect(finishedBy(noModule.events).get('//cmd/app:app')).toBe('built');
-    const notKept = noModule.events.find((e) => e.type === 'log' && e.message === 'no plan snapshot');
-    expect(notKept?.type === 'log' ? notKept.data : undefined).toEqual({ reason: 'external modules not in the module cache yet: example.com/Ext@v1.0.0' });
     const downloaded = await gob(['build', '//cmd/app:app', '--ui=json'], { cwd: root, cacheDir: cache, env: { ...env, GOMODCACHE: empty } });
     expect(finishedBy(downloaded.events).get('//cmd/app:app')).toBe('cached');
+    const replanned = downloaded.events.find((e) => e.type === 'log' && e.message === 'planning again');
+    expect(replanned?.type === 'log' ? replanned.data : undefined).toEqual({ reason: 'external modules it could not read are in the module cache now' });
+
+    // Replaced by a fork: the files gob reads are the fork's, and the plan is remembered.
+    await fs.appendFile(path.join(root, 'go.mod'), 'replace example.com/Ext => example.com/ExtFork v1.0.1\n');
+    await modules.tidy(root);
+    expect(await run()).toEqual({ status: 'built', value: 'fork+forked' });
+    const again = await gob(['build', '//cmd/app:app', '--ui=json'], { cwd: root, cacheDir: cache, env });
+    expect(again.events.some((e) => e.type === 'log' && e.message === 'plan reused')).toBe(true);
+    await fs.writeFile(path.join(root, 'lib/forked/forked.go'), 'package forked\n\nfunc Name() string { return "forked, edited" }\n');
+    expect(await run()).toEqual({ status: 'built', value: 'fork+forked, edited' });
   });
 
   it('--stamp fills x_defs from stamp.command, and each stamp value has its own cache entry', async () => {

@@ -16,6 +16,7 @@ import { GO_HEADER_DERIVE, goIOFromHasher } from './golang/hasher-io.js';
 import { nodeGoIO } from './golang/io.js';
 import { loadModules } from './golang/modules.js';
 import { ccIdentity, probeIdentity } from './golang/probe-cache.js';
+import { moduleCacheState } from './golang/external.js';
 import { FileHasher } from './hashing/file-hasher.js';
 import { hashBytes } from './hashing/hash-bytes.js';
 import { resolvePatterns } from './labels/resolve.js';
@@ -100,8 +101,6 @@ export async function buildFresh(opts: BuildOptions, run: { startedAt: number; r
   const plan = planned.value;
 
   let snapshot: PlanSnapshot | undefined;
-  const unread = plan.provenance?.unreadModules ?? [];
-  if (unread.length > 0) rec?.markIncomplete(`external modules not in the module cache yet: ${unread.join(', ')}`);
   if (rec !== undefined && run.request !== undefined) {
     const made = await snapshotOf(plan, { opts, request: run.request, workspace, cacheDir, hasher, rec, targets: targets.map((t) => t.label) });
     if (made.ok) snapshot = made.snapshot;
@@ -162,6 +161,7 @@ async function snapshotOf(
     tools.push(['cc', cc, id]);
   }
   if (prov.vcs !== undefined) tools.push(['vcs', prov.vcs.dir, prov.vcs.state]);
+  for (const u of prov.unreadModules) tools.push(['modules', JSON.stringify(u), moduleCacheState(u.moduleCache, u.modules)]);
   return createSnapshot({
     request: c.request.fingerprint,
     root: c.workspace.root,

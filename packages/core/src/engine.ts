@@ -10,6 +10,7 @@ import type { Diagnostic } from './diagnostics.js';
 import type { EventSink } from './events.js';
 import { runBuild } from './exec/run-build.js';
 import { ccIdentity, probeIdentity } from './golang/probe-cache.js';
+import { moduleCacheState } from './golang/external.js';
 import { vcsState } from './golang/vcs.js';
 import { FileHasher } from './hashing/file-hasher.js';
 import { engineBuildId } from './snapshot/build-id.js';
@@ -127,7 +128,9 @@ export async function build(opts: BuildOptions): Promise<BuildOutcome> {
             ? probeIdentity({ goBin: opts.goBin ?? 'go', cwd: snap.root, env: JSON.parse(what) as Record<string, string> })
             : kind === 'cc'
               ? ccIdentity(what, opts.env.PATH ?? '')
-              : vcsState(what, pickPassthrough(opts.env)),
+              : kind === 'modules'
+                ? Promise.resolve(unreadModulesState(what))
+                : vcsState(what, pickPassthrough(opts.env)),
       });
       if (reused.ok) {
         opts.changeHints?.checked(snap, reused.snapshot);
@@ -286,4 +289,14 @@ export async function openWorkspace(opts: { cwd: string }): Promise<Result<Loade
 export async function clean(opts: { cwd: string; cache: boolean; env: Readonly<Record<string, string | undefined>> }): Promise<Result<{ removed: string[] }, Diagnostic[]>> {
   const { clean: run } = await import('./build-fresh.js');
   return run(opts);
+}
+
+/** The state of the modules a plan could not read (a `modules` tool entry's `what`), as it is now. */
+function unreadModulesState(what: string): string | undefined {
+  try {
+    const u = JSON.parse(what) as { moduleCache: string; modules: string[] };
+    return moduleCacheState(u.moduleCache, u.modules);
+  } catch {
+    return undefined;
+  }
 }

@@ -142,10 +142,11 @@ export interface PlanProvenance {
   /** With `go.buildvcs: true`: the directory whose version-control state is in the keys, and that state. */
   readonly vcs?: { readonly dir: string; readonly state: string } | undefined;
   /**
-   * External modules (`path@version`) whose imports the plan needed but could not read: not in
-   * the module cache yet (external.ts). The plan is then not remembered: the next one reads them.
+   * External modules (`path@version`) whose imports the plan needed but could not read, by
+   * module cache: not downloaded yet (external.ts). A snapshot of the plan holds only while they
+   * stay missing.
    */
-  readonly unreadModules: readonly string[];
+  readonly unreadModules: readonly { readonly moduleCache: string; readonly modules: readonly string[] }[];
 }
 
 export interface PlanRequest {
@@ -523,7 +524,7 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
       ccs: [...ccIds.keys()],
       compilerVersion: compilerIds.size > 0,
       vcs: vcs === undefined ? undefined : { dir: workspace.root, state: vcs },
-      unreadModules: [...externalSources.values()].flatMap((l) => l.flatMap((e) => [...e.source.unread])).sort(),
+      unreadModules: unreadModules([...externalSources.values()].flat().map((e) => e.source)),
     },
   });
 }
@@ -610,6 +611,18 @@ async function pgoProfile(goflags: string, mainDir: WorkspacePath, goCwd: Worksp
   if (value === 'off' || value === '') return undefined;
   const file = value === 'auto' ? joinWorkspacePath(mainDir, 'default.pgo') : resolveLocalPath(root, goCwd, value);
   return file !== undefined && (await isListedFile((d) => io.readdir(d), file)) ? file : undefined;
+}
+
+/** The modules each source could not read, by module cache (see `PlanProvenance.unreadModules`). */
+function unreadModules(sources: readonly ExternalSource[]): PlanProvenance['unreadModules'] {
+  const byCache = new Map<string, Set<string>>();
+  for (const s of sources) {
+    if (s.unread.size === 0) continue;
+    const set = byCache.get(s.moduleCache) ?? new Set<string>();
+    for (const m of s.unread) set.add(m);
+    byCache.set(s.moduleCache, set);
+  }
+  return [...byCache].map(([moduleCache, set]) => ({ moduleCache, modules: [...set].sort() }));
 }
 
 /**

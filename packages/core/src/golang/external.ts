@@ -15,7 +15,8 @@
  * read-only), so nothing read here is hashed.
  *
  * A module that is not in the module cache (not downloaded yet) cannot be read: it is treated as
- * importing nothing local, and `unread` names it, so that the plan is not remembered as complete.
+ * importing nothing local, and `unread` names it. The plan records which of its files were
+ * missing (`moduleCacheState`), and is made again once go has downloaded them.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -26,10 +27,16 @@ import { classifyPackageFiles, needsHeader, type BuildContext, type DirFile } fr
 export interface ExternalSource {
   /** Whether packages of `modulePath@version` can import packages of a local module. */
   mayImportLocal(modulePath: string, version: string): boolean;
-  /** The imports of an external package's Go files for `ctx`; undefined when it cannot be read. */
-  importsOf(importPath: string, modulePath: string, version: string, ctx: BuildContext): readonly string[] | undefined;
+  /**
+   * The imports of an external package's Go files for `ctx`, or undefined when it cannot be read.
+   * `modulePath` is the module the import path belongs to; its files are those of `filesPath` at
+   * `version` (the module itself, or the module go.mod replaces it with).
+   */
+  importsOf(importPath: string, modulePath: string, filesPath: string, version: string, ctx: BuildContext): readonly string[] | undefined;
   /** Modules that were needed but are not in the module cache, as `path@version`. */
   readonly unread: ReadonlySet<string>;
+  /** The module cache it reads. */
+  readonly moduleCache: string;
 }
 
 /**
@@ -48,6 +55,7 @@ export function moduleCacheSource(moduleCache: string, localModules: ReadonlySet
   const moduleDir = (modulePath: string, version: string): string => path.join(moduleCache, `${escapeModulePath(modulePath)}@${escapeModulePath(version)}`);
   return {
     unread,
+    moduleCache,
     mayImportLocal(modulePath, version) {
       const visit = (p: string, v: string): boolean => {
         const id = `${p}@${v}`;
@@ -92,12 +100,12 @@ export function moduleCacheSource(moduleCache: string, localModules: ReadonlySet
       };
       return visit(modulePath, version);
     },
-    importsOf(importPath, modulePath, version, ctx) {
-      const id = `${importPath}@${version}\0${JSON.stringify(ctx)}`;
+    importsOf(importPath, modulePath, filesPath, version, ctx) {
+      const id = `${importPath}\0${filesPath}@${version}\0${JSON.stringify(ctx)}`;
       const known = imports.get(id);
       if (known !== undefined) return known;
       const sub = importPath === modulePath ? '' : importPath.slice(modulePath.length + 1);
-      const dir = path.join(moduleDir(modulePath, version), sub);
+      const dir = path.join(moduleDir(filesPath, version), sub);
       let result: readonly string[] | undefined;
       try {
         const files: DirFile[] = [];
@@ -108,7 +116,7 @@ export function moduleCacheSource(moduleCache: string, localModules: ReadonlySet
         }
         result = [...classifyPackageFiles(files, ctx).imports.keys()];
       } catch {
-        unread.add(`${modulePath}@${version}`);
+        unread.add(`${filesPath}@${version}`);
         return undefined;
       }
       imports.set(id, result);
@@ -138,6 +146,24 @@ function readText(file: string): string | undefined {
 function atLeastGo117(goMod: string): boolean {
   const v = /^go[ \t]+([0-9][^\s/]*)/m.exec(goMod)?.[1];
   return v !== undefined && compareGoVersions(v, '1.17') >= 0;
+}
+
+/**
+ * Which files of the modules `ids` (`path@version`) the module cache holds: its go.mod copy in
+ * cache/download and the module's directory, one pair of bits per module. A plan made while some
+ * were missing records this, and is made again once go has downloaded them.
+ */
+export function moduleCacheState(moduleCache: string, ids: readonly string[]): string {
+  return ids
+    .map((id) => {
+      const at = id.lastIndexOf('@');
+      const p = escapeModulePath(id.slice(0, at));
+      const v = escapeModulePath(id.slice(at + 1));
+      const mod = fs.existsSync(path.join(moduleCache, 'cache', 'download', p, '@v', `${v}.mod`));
+      const dir = fs.existsSync(path.join(moduleCache, `${p}@${v}`));
+      return `${mod ? 1 : 0}${dir ? 1 : 0}`;
+    })
+    .join(' ');
 }
 
 /** The module cache's spelling of a module path or version: each upper-case letter as `!` and its lower case. */

@@ -165,7 +165,13 @@ type Edge =
       readonly ref: SourceRef | undefined;
     }
   | { readonly kind: 'std'; readonly importPath: string }
-  | { readonly kind: 'external'; readonly modulePath: string; readonly version: string | undefined }
+  | {
+      readonly kind: 'external';
+      readonly modulePath: string;
+      readonly version: string | undefined;
+      /** Where go takes the module's files from when go.mod replaces it with another module version. */
+      readonly replacement?: { readonly path: string; readonly version?: string | undefined } | undefined;
+    }
   | { readonly kind: 'none' };
 
 type PkgState =
@@ -198,6 +204,20 @@ type Listing = readonly GoDirEntry[] | undefined;
 
 const EMPTY_EMBEDS: ResolvedEmbeds = { files: [], paths: [], byPattern: new Map() };
 const NO_EDGE: Edge = { kind: 'none' };
+
+/** An external module as resolution gives it: its path and version, and what go.mod replaces it with. */
+interface ExternalModuleRef {
+  readonly modulePath: string;
+  readonly version?: string | undefined;
+  readonly replacement?: { readonly path: string; readonly version?: string | undefined } | undefined;
+}
+
+/** The module whose files go reads for `m` (its replacement's, when it has one), if known. */
+function filesOf(m: ExternalModuleRef): { path: string; version: string } | undefined {
+  const path = m.replacement?.path ?? m.modulePath;
+  const version = m.replacement === undefined ? m.version : m.replacement.version;
+  return version === undefined ? undefined : { path, version };
+}
 
 /** `f(x)`, after `x` resolves if it is a promise: lets a step go on without one when it can. */
 function then<T, U>(x: T | Promise<T>, f: (v: T) => U | Promise<U>): U | Promise<U> {
@@ -496,9 +516,9 @@ export async function loadGoPackages(
       const direct = edges.length;
       for (let i = 0; i < direct; i++) {
         const e = edges[i] as Edge;
-        if (e.kind !== 'external' || e.version === undefined) continue;
+        if (e.kind !== 'external') continue;
         const imp = keys[i] ?? '';
-        for (const local of localsThrough(b, from, imp, e.modulePath, e.version)) {
+        for (const local of localsThrough(b, from, imp, e)) {
           const via = viaEdge(b, from, local, imports.get(imp)?.[0]);
           const j = keys.push(`${imp}\0${local}`) - 1;
           if (via instanceof Promise) {
@@ -523,7 +543,7 @@ export async function loadGoPackages(
    * through other external packages, when `imp` is external and its module can import local ones.
    */
   const viaMemo = new Map<string, readonly string[]>();
-  const localsThrough = (b: BuildState, from: FoundPkg, imp: string, modulePath: string, version: string): readonly string[] => {
+  const localsThrough = (b: BuildState, from: FoundPkg, imp: string, first: ExternalModuleRef): readonly string[] => {
     const ext = req.external;
     if (ext === undefined) return [];
     const memoKey = `${b.key}\0${imp}`;
@@ -531,20 +551,22 @@ export async function loadGoPackages(
     if (memo !== undefined) return memo;
     const main = b.main ?? from.module;
     const found = new Set<string>();
-    if (ext.mayImportLocal(modulePath, version)) {
-      const queue: { importPath: string; modulePath: string; version: string }[] = [{ importPath: imp, modulePath, version }];
-      const seen = new Set<string>([imp]);
-      for (let i = 0; i < queue.length; i++) {
-        const q = queue[i] as (typeof queue)[number];
-        for (const next of ext.importsOf(q.importPath, q.modulePath, q.version, ctx) ?? []) {
-          if (next === 'C' || seen.has(next)) continue;
-          seen.add(next);
-          const res = modules.resolveImport(next, main);
-          if (res.kind === 'local' || res.kind === 'vendor') found.add(next);
-          else if (res.kind === 'external' && res.version !== undefined && ext.mayImportLocal(res.modulePath, res.version)) {
-            queue.push({ importPath: next, modulePath: res.modulePath, version: res.version });
-          }
-        }
+    const queue: { importPath: string; module: ExternalModuleRef }[] = [];
+    const seen = new Set<string>([imp]);
+    const enqueue = (importPath: string, module: ExternalModuleRef): void => {
+      const at = filesOf(module);
+      if (at !== undefined && ext.mayImportLocal(at.path, at.version)) queue.push({ importPath, module });
+    };
+    enqueue(imp, first);
+    for (let i = 0; i < queue.length; i++) {
+      const q = queue[i] as (typeof queue)[number];
+      const at = filesOf(q.module) as { path: string; version: string };
+      for (const next of ext.importsOf(q.importPath, q.module.modulePath, at.path, at.version, ctx) ?? []) {
+        if (next === 'C' || seen.has(next)) continue;
+        seen.add(next);
+        const res = modules.resolveImport(next, main);
+        if (res.kind === 'local' || res.kind === 'vendor') found.add(next);
+        else if (res.kind === 'external') enqueue(next, res);
       }
     }
     const out = sortGoStrings([...found]);
@@ -588,7 +610,7 @@ export async function loadGoPackages(
         }
         return { kind: 'std', importPath: imp };
       case 'external':
-        return { kind: 'external', modulePath: res.modulePath, version: res.version };
+        return { kind: 'external', modulePath: res.modulePath, version: res.version, replacement: res.replacement };
       case 'unresolved':
         return fail(res.code, `package ${importer} imports ${imp}: ${res.reason}`);
       case 'local':

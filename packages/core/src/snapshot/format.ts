@@ -87,8 +87,12 @@ export interface SnapAction {
   readonly modules: Readonly<Record<string, string>>;
 }
 
-/** What a snapshot's `tools` entries identify: a go toolchain, a C compiler, or a checkout's version-control state. */
-export type ToolKind = 'go' | 'cc' | 'vcs';
+/**
+ * What a snapshot's `tools` entries identify: a go toolchain, a C compiler, a checkout's
+ * version-control state, or external modules the plan could not read because the module cache
+ * did not hold them (`what`: their cache and `path@version`s, see external.ts `moduleCacheState`).
+ */
+export type ToolKind = 'go' | 'cc' | 'vcs' | 'modules';
 
 export interface PlanSnapshot {
   readonly format: typeof SNAPSHOT_FORMAT;

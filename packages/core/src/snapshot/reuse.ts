@@ -72,6 +72,13 @@ export type Reuse =
  * lists those files; `dirty` says the snapshot should be saved again (a stat key moved, a racy
  * entry settled, a key changed).
  */
+const TOOL_CHANGES: Readonly<Record<ToolKind, string>> = {
+  go: 'the go toolchain changed',
+  cc: 'the C compiler {} changed',
+  vcs: 'the version-control state changed',
+  modules: 'external modules it could not read are in the module cache now',
+};
+
 export async function reuseSnapshot(snap: PlanSnapshot, ctx: ReuseContext): Promise<Reuse> {
   const now = ctx.now ?? Date.now;
   const window = ctx.racyWindowMs ?? DEFAULT_RACY_WINDOW_MS;
@@ -81,7 +88,7 @@ export async function reuseSnapshot(snap: PlanSnapshot, ctx: ReuseContext): Prom
 
   for (const [kind, what, id] of snap.tools) {
     if ((await ctx.toolIdentity(kind, what)) !== id) {
-      return stale(kind === 'go' ? 'the go toolchain changed' : kind === 'cc' ? `the C compiler ${what} changed` : 'the version-control state changed');
+      return stale(TOOL_CHANGES[kind].replace('{}', what));
     }
   }
   for (const p of snap.missing) {
