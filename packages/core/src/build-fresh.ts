@@ -16,7 +16,7 @@ import { GO_HEADER_DERIVE, goIOFromHasher } from './golang/hasher-io.js';
 import { nodeGoIO } from './golang/io.js';
 import { loadModules } from './golang/modules.js';
 import { ccIdentity, probeIdentity } from './golang/probe-cache.js';
-import { moduleCacheState } from './golang/external.js';
+import { moduleCacheState } from './golang/module-cache.js';
 import { FileHasher } from './hashing/file-hasher.js';
 import { hashBytes } from './hashing/hash-bytes.js';
 import { resolvePatterns } from './labels/resolve.js';

@@ -10,7 +10,7 @@ import type { Diagnostic } from './diagnostics.js';
 import type { EventSink } from './events.js';
 import { runBuild } from './exec/run-build.js';
 import { ccIdentity, probeIdentity } from './golang/probe-cache.js';
-import { moduleCacheState } from './golang/external.js';
+import { moduleCacheState } from './golang/module-cache.js';
 import { vcsState } from './golang/vcs.js';
 import { FileHasher } from './hashing/file-hasher.js';
 import { engineBuildId } from './snapshot/build-id.js';

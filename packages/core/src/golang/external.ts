@@ -22,6 +22,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compareGoVersions, parseGoMod } from './modfile.js';
 import { parseGoFileHeaderBytes } from './header.js';
+import { cachedGoModFile, moduleDir } from './module-cache.js';
 import { classifyPackageFiles, needsHeader, type BuildContext, type DirFile } from './scanner.js';
 
 export interface ExternalSource {
@@ -52,7 +53,6 @@ export function moduleCacheSource(moduleCache: string, localModules: ReadonlySet
   const unread = new Set<string>();
   const locals = [...localModules];
   const mentionsLocal = (text: string): boolean => locals.some((p) => text.includes(p));
-  const moduleDir = (modulePath: string, version: string): string => path.join(moduleCache, `${escapeModulePath(modulePath)}@${escapeModulePath(version)}`);
   return {
     unread,
     moduleCache,
@@ -62,10 +62,8 @@ export function moduleCacheSource(moduleCache: string, localModules: ReadonlySet
         const known = reach.get(id);
         if (known !== undefined) return known;
         reach.set(id, false); // a requirement cycle adds nothing
-        const dir = moduleDir(p, v);
-        // go keeps each module's go.mod in cache/download as soon as it loads the module graph,
-        // before (or without) downloading the module itself.
-        const text = readText(path.join(moduleCache, 'cache', 'download', escapeModulePath(p), '@v', `${escapeModulePath(v)}.mod`)) ?? readText(path.join(dir, 'go.mod'));
+        const dir = moduleDir(moduleCache, p, v);
+        const text = readText(cachedGoModFile(moduleCache, p, v)) ?? readText(path.join(dir, 'go.mod'));
         let r: boolean;
         // Kept for later plans only when decided by this module's own go.mod: an answer that
         // followed requirements may rest on one that was not downloaded yet, or on a cycle.
@@ -105,7 +103,7 @@ export function moduleCacheSource(moduleCache: string, localModules: ReadonlySet
       const known = imports.get(id);
       if (known !== undefined) return known;
       const sub = importPath === modulePath ? '' : importPath.slice(modulePath.length + 1);
-      const dir = path.join(moduleDir(filesPath, version), sub);
+      const dir = path.join(moduleDir(moduleCache, filesPath, version), sub);
       let result: readonly string[] | undefined;
       try {
         const files: DirFile[] = [];
@@ -146,27 +144,4 @@ function readText(file: string): string | undefined {
 function atLeastGo117(goMod: string): boolean {
   const v = /^go[ \t]+([0-9][^\s/]*)/m.exec(goMod)?.[1];
   return v !== undefined && compareGoVersions(v, '1.17') >= 0;
-}
-
-/**
- * Which files of the modules `ids` (`path@version`) the module cache holds: its go.mod copy in
- * cache/download and the module's directory, one pair of bits per module. A plan made while some
- * were missing records this, and is made again once go has downloaded them.
- */
-export function moduleCacheState(moduleCache: string, ids: readonly string[]): string {
-  return ids
-    .map((id) => {
-      const at = id.lastIndexOf('@');
-      const p = escapeModulePath(id.slice(0, at));
-      const v = escapeModulePath(id.slice(at + 1));
-      const mod = fs.existsSync(path.join(moduleCache, 'cache', 'download', p, '@v', `${v}.mod`));
-      const dir = fs.existsSync(path.join(moduleCache, `${p}@${v}`));
-      return `${mod ? 1 : 0}${dir ? 1 : 0}`;
-    })
-    .join(' ');
-}
-
-/** The module cache's spelling of a module path or version: each upper-case letter as `!` and its lower case. */
-export function escapeModulePath(s: string): string {
-  return s.replace(/[A-Z]/g, (c) => `!${c.toLowerCase()}`);
 }
