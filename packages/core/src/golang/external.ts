@@ -7,12 +7,12 @@
  * no workspace package imports it.
  *
  * gob does not read external modules otherwise: their source is fixed by go.sum. It reads a
- * module's go.mod to decide whether it can import a local module at all (its requirements name
- * one, or, for a go.mod older than go 1.17, which lists only the modules it imports from
- * directly, those modules' go.mod files do; a module without a go.mod counts as one that can),
- * and reads the package headers of only those modules.
- * Files in the module cache never change (go verifies them against go.sum and makes them
- * read-only), so nothing read here is hashed.
+ * module's go.mod to decide whether it can import a local module at all: its requirements name
+ * one; or, for a go.mod older than go 1.17, which lists only the modules it imports from
+ * directly, those modules' go.mod files do; a module without a go.mod, or whose go.mod has no
+ * `go` line, counts as one that can. It reads the package headers of only those modules. Files
+ * in the module cache never change (go verifies them against go.sum and makes them read-only),
+ * so nothing read here is hashed.
  *
  * A module that is not in the module cache (not downloaded yet) cannot be read: it is treated as
  * importing nothing local, and `unread` names it. The plan records which of its files were
@@ -104,7 +104,7 @@ export function moduleCacheSource(moduleCache: string, localModules: ReadonlySet
       if (known !== undefined) return known;
       const sub = importPath === modulePath ? '' : importPath.slice(modulePath.length + 1);
       const dir = path.join(moduleDir(moduleCache, filesPath, version), sub);
-      let result: readonly string[] | undefined;
+      let result: readonly string[];
       try {
         const files: DirFile[] = [];
         for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
