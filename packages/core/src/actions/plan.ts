@@ -428,10 +428,12 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
 
     // With cgo on, C settings matter even when no workspace package has cgo files: the standard
     // library (net, os/user, runtime/cgo) and external modules use cgo too.
-    const hasCxxFiles = [...closure.packages.values()].some((dir) => {
-      const p = graph.value.packageByDir.get(dir);
-      return p !== undefined && p.cxxFiles.length + p.swigCXXFiles.length > 0;
-    });
+    const hasCxxFiles =
+      ctx.cgoEnabled &&
+      [...closure.packages.values()].some((dir) => {
+        const p = graph.value.packageByDir.get(dir);
+        return p !== undefined && p.cxxFiles.length + p.swigCXXFiles.length > 0;
+      });
     const goenvKeyed: Record<string, string> = {};
     for (const name of [...OUTPUT_AFFECTING_GO_ENV, ...(ctx.cgoEnabled ? CGO_GO_ENV : [])]) {
       const v = goenv.raw[name];
@@ -459,7 +461,7 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
         goroot: trimpath ? undefined : goenv.GOROOT,
         cc: ctx.cgoEnabled ? await memo(ccIds, goenv.CC, () => ccVersion(goenv.CC, passthrough)) : undefined,
         // go compiles C++ files with CXX, and hashes its version too.
-        cxx: ctx.cgoEnabled && hasCxxFiles ? await memo(ccIds, goenv.CXX, () => ccVersion(goenv.CXX, passthrough)) : undefined,
+        cxx: hasCxxFiles ? await memo(ccIds, goenv.CXX, () => ccVersion(goenv.CXX, passthrough)) : undefined,
       }),
       goenv: goenvKeyed,
       env: userEnv,
