@@ -326,7 +326,8 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
     externalSources.set(moduleCache, list);
     let e = list.find((x) => x.modules === modules);
     if (e === undefined) {
-      e = { modules, source: moduleCacheSource(moduleCache, new Set(modules.modules.map((m) => m.path))) };
+      const memoDir = req.probeCacheDir === undefined ? undefined : path.join(req.probeCacheDir, 'external');
+      e = { modules, source: moduleCacheSource(moduleCache, new Set(modules.modules.map((m) => m.path)), memoDir) };
       list.push(e);
     }
     return e.source;
@@ -515,6 +516,8 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
   for (const a of await Promise.all(pending.map(({ target, platform }) => planOne(target, platform)))) {
     if (a !== undefined) actions.push(a);
   }
+  const sources = [...externalSources.values()].flat().map((e) => e.source);
+  await Promise.all(sources.map((src) => src.save()));
   if (diagnostics.length > 0) return err(dedupe(diagnostics));
   return ok({
     actions: linkDeps(actions),
@@ -526,7 +529,7 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
       ccs: [...ccIds.keys()],
       compilerVersion: compilerIds.size > 0,
       vcs: vcs === undefined ? undefined : { dir: workspace.root, state: vcs },
-      unreadModules: unreadModules([...externalSources.values()].flat().map((e) => e.source)),
+      unreadModules: unreadModules(sources),
     },
   });
 }

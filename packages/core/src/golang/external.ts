@@ -20,6 +20,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { hashBytes } from '../hashing/hash-bytes.js';
+import { writeFileAtomic } from '../util/write-atomic.js';
 import { compareGoVersions, parseGoMod } from './modfile.js';
 import { parseGoFileHeaderBytes } from './header.js';
 import { cachedGoModFile, moduleDir } from './module-cache.js';
@@ -38,16 +40,22 @@ export interface ExternalSource {
   readonly unread: ReadonlySet<string>;
   /** The module cache it reads. */
   readonly moduleCache: string;
+  /** Writes what it read to its file in gob's cache (`memoDir`), if it read anything new; never rejects. */
+  save(): Promise<void>;
 }
 
 /**
  * Reads external modules from the module cache at `moduleCache` (GOMODCACHE). `localModules`:
- * the paths of the workspace's local modules.
+ * the paths of the workspace's local modules. `memoDir`: where in gob's cache to keep what was
+ * read for later processes (none: this process only).
  */
-export function moduleCacheSource(moduleCache: string, localModules: ReadonlySet<string>): ExternalSource {
-  // What was read is kept for the life of the process (the gob server plans many times): the
-  // module cache does not change what it holds. What could not be read is asked again next time.
-  const memo = memoFor(`${moduleCache}\0${[...localModules].sort().join('\0')}`);
+export function moduleCacheSource(moduleCache: string, localModules: ReadonlySet<string>, memoDir?: string): ExternalSource {
+  // What was read is kept for the life of the process (the gob server plans many times), and in
+  // gob's cache for the next processes: the module cache never changes what it holds for a
+  // module version. What could not be read is asked again next time.
+  const memoKey = `${moduleCache}\0${[...localModules].sort().join('\0')}`;
+  const memoFile = memoDir === undefined ? undefined : path.join(memoDir, `${hashBytes(memoKey).slice(0, 24)}.json`);
+  const memo = memoFor(memoKey, memoFile);
   const reach = new Map<string, boolean>(memo.reach);
   const imports = memo.imports;
   const unread = new Set<string>();
@@ -93,7 +101,10 @@ export function moduleCacheSource(moduleCache: string, localModules: ReadonlySet
           }
         }
         reach.set(id, r);
-        if (own && !unread.has(id)) memo.reach.set(id, r);
+        if (own && !unread.has(id) && !memo.reach.has(id)) {
+          memo.reach.set(id, r);
+          memo.added = true;
+        }
         return r;
       };
       return visit(modulePath, version);
@@ -118,19 +129,60 @@ export function moduleCacheSource(moduleCache: string, localModules: ReadonlySet
         return undefined;
       }
       imports.set(id, result);
+      memo.added = true;
       return result;
+    },
+    async save() {
+      if (memoFile === undefined || !memo.added) return;
+      memo.added = false;
+      const text = JSON.stringify({ v: MEMO_VERSION, reach: [...memo.reach], imports: [...memo.imports] });
+      try {
+        await fs.promises.mkdir(path.dirname(memoFile), { recursive: true });
+        await writeFileAtomic(memoFile, text);
+      } catch {
+        // Only the next process's time is lost.
+      }
     },
   };
 }
 
-const memos = new Map<string, { reach: Map<string, boolean>; imports: Map<string, readonly string[]> }>();
-function memoFor(key: string): { reach: Map<string, boolean>; imports: Map<string, readonly string[]> } {
+/** Bump when what is remembered could differ for the same module files (the header parser's output, say). */
+const MEMO_VERSION = 1;
+
+interface Memo {
+  readonly reach: Map<string, boolean>;
+  readonly imports: Map<string, readonly string[]>;
+  /** Something was learnt since it was loaded or saved. */
+  added: boolean;
+}
+
+const memos = new Map<string, Memo>();
+
+/** The memo for `key`: this process's, else the one saved in `file`, else an empty one. */
+function memoFor(key: string, file: string | undefined): Memo {
   let m = memos.get(key);
   if (m === undefined) {
-    m = { reach: new Map(), imports: new Map() };
+    m = { reach: new Map(), imports: new Map(), added: false };
+    const saved = file === undefined ? undefined : readText(file);
+    if (saved !== undefined) {
+      try {
+        const data = JSON.parse(saved) as { v?: unknown; reach?: [string, boolean][]; imports?: [string, string[]][] };
+        if (data.v === MEMO_VERSION) {
+          for (const [k, v] of data.reach ?? []) m.reach.set(k, v);
+          for (const [k, v] of data.imports ?? []) m.imports.set(k, v);
+        }
+      } catch {
+        // A damaged file: start empty, and replace it at the next save.
+      }
+    }
     memos.set(key, m);
   }
   return m;
+}
+
+/** Forgets what this process read (tests: to see what a new process would). */
+export function forgetExternalMemos(): void {
+  memos.clear();
 }
 
 function readText(file: string): string | undefined {

@@ -1,0 +1,68 @@
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { forgetExternalMemos, moduleCacheSource } from './external.js';
+import type { BuildContext } from './scanner.js';
+
+const dirs: string[] = [];
+afterAll(async () => {
+  for (const d of dirs) await fs.rm(d, { recursive: true, force: true });
+});
+
+const ctx: BuildContext = { goos: 'linux', goarch: 'amd64', cgoEnabled: false, compiler: 'gc', goVersion: 'go1.26.8', experiments: [], tags: [] };
+
+/** A module cache holding example.com/Ext@v1.0.0, which requires and imports the local example.com/lib. */
+async function moduleCache(): Promise<string> {
+  const cache = await fs.mkdtemp(path.join(os.tmpdir(), 'gob-modcache-'));
+  dirs.push(cache);
+  const goMod = 'module example.com/Ext\n\ngo 1.26\n\nrequire example.com/lib v1.0.0\n';
+  const dir = path.join(cache, 'example.com/!ext@v1.0.0/sub');
+  await fs.mkdir(dir, { recursive: true });
+  await fs.writeFile(path.join(cache, 'example.com/!ext@v1.0.0/go.mod'), goMod);
+  await fs.writeFile(path.join(dir, 'sub.go'), 'package sub\n\nimport (\n\t"fmt"\n\n\t"example.com/lib/only"\n)\n\nvar _ = fmt.Sprint(only.X)\n');
+  await fs.writeFile(path.join(dir, 'sub_test.go'), 'package sub\n\nimport "example.com/lib/testonly"\n');
+  await fs.mkdir(path.join(cache, 'cache/download/example.com/!ext/@v'), { recursive: true });
+  await fs.writeFile(path.join(cache, 'cache/download/example.com/!ext/@v/v1.0.0.mod'), goMod);
+  return cache;
+}
+
+describe('reading external modules in the module cache', () => {
+  it('reads what a module that requires a local one imports, and remembers it for later processes', async () => {
+    const cache = await moduleCache();
+    const memoDir = path.join(cache, 'gob-memo');
+    const local = new Set(['example.com/lib']);
+    forgetExternalMemos();
+    const first = moduleCacheSource(cache, local, memoDir);
+    expect(first.mayImportLocal('example.com/Ext', 'v1.0.0')).toBe(true);
+    expect(first.mayImportLocal('example.com/Ext', 'v1.0.0')).toBe(true);
+    // Test files are not read: only what the package itself imports.
+    expect(first.importsOf('example.com/Ext/sub', 'example.com/Ext', 'example.com/Ext', 'v1.0.0', ctx)).toEqual(['example.com/lib/only', 'fmt']);
+    expect([...first.unread]).toEqual([]);
+    await first.save();
+
+    // A new process, and the module gone from the module cache: the answers come from gob's cache.
+    forgetExternalMemos();
+    await fs.rm(path.join(cache, 'example.com'), { recursive: true });
+    await fs.rm(path.join(cache, 'cache'), { recursive: true });
+    const later = moduleCacheSource(cache, local, memoDir);
+    expect(later.mayImportLocal('example.com/Ext', 'v1.0.0')).toBe(true);
+    expect(later.importsOf('example.com/Ext/sub', 'example.com/Ext', 'example.com/Ext', 'v1.0.0', ctx)).toEqual(['example.com/lib/only', 'fmt']);
+    expect([...later.unread]).toEqual([]);
+
+    // Without them, the module is one it could not read.
+    forgetExternalMemos();
+    const none = moduleCacheSource(cache, local);
+    expect(none.mayImportLocal('example.com/Ext', 'v1.0.0')).toBe(false);
+    expect([...none.unread]).toEqual(['example.com/Ext@v1.0.0']);
+  });
+
+  it('a recent go.mod that names no local module is not followed; one without a go line is', async () => {
+    const cache = await moduleCache();
+    forgetExternalMemos();
+    expect(moduleCacheSource(cache, new Set(['example.com/other'])).mayImportLocal('example.com/Ext', 'v1.0.0')).toBe(false);
+    await fs.writeFile(path.join(cache, 'cache/download/example.com/!ext/@v/v1.0.0.mod'), 'module example.com/Ext\n');
+    forgetExternalMemos();
+    expect(moduleCacheSource(cache, new Set(['example.com/other'])).mayImportLocal('example.com/Ext', 'v1.0.0')).toBe(true);
+  });
+});
