@@ -12,15 +12,22 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) await fs.rm(d, { recursive: true, force: true });
 });
 /** Builds `label` (exit 0 expected) and says what became of it: built, cached, … */
-async function buildStatus(root: string, cache: string, label: string, flags: readonly string[] = []): Promise<string | undefined> {
-  const r = await gob(['build', label, '--ui=json', ...flags], { cwd: root, cacheDir: cache });
+async function buildStatus(root: string, cache: string, label: string, flags: readonly string[] = [], env?: Record<string, string>): Promise<string | undefined> {
+  const r = await gob(['build', label, '--ui=json', ...flags], { cwd: root, cacheDir: cache, env });
   expect(r.code, r.stdout + r.stderr).toBe(0);
   return finishedBy(r.events).get(label);
 }
 
 /** Builds `label` and runs the binary at `bin`: the action's status and what the binary printed (println goes to stderr). */
-async function buildAndRun(root: string, cache: string, label: string, bin: string, flags: readonly string[] = []): Promise<{ status: string | undefined; value: string }> {
-  const status = await buildStatus(root, cache, label, flags);
+async function buildAndRun(
+  root: string,
+  cache: string,
+  label: string,
+  bin: string,
+  flags: readonly string[] = [],
+  env?: Record<string, string>,
+): Promise<{ status: string | undefined; value: string }> {
+  const status = await buildStatus(root, cache, label, flags, env);
   return { status, value: (await execFileAsync(path.join(root, bin))).stderr.trim() };
 }
 
@@ -346,10 +353,9 @@ describe('repositories gob did not write', () => {
     const goEnv = (name: string) => ({ ...modules.env, GOMODCACHE: moduleCache(name) });
     const bin = path.join(root, 'gob-out/bin/cmd/app/app');
     const build = async (name: string, profile: string): Promise<{ status: string | undefined; paths: string[] }> => {
-      const r = await gob(['build', '//cmd/app:app', '-c', profile, '--ui=json'], { cwd: root, cacheDir: cache, env: goEnv(name) });
-      expect(r.code, r.stdout + r.stderr).toBe(0);
+      const status = await buildStatus(root, cache, '//cmd/app:app', ['-c', profile], goEnv(name));
       const text = (await fs.readFile(bin)).toString('latin1');
-      return { status: finishedBy(r.events).get('//cmd/app:app'), paths: ['a', 'b'].filter((n) => text.includes(`${moduleCache(n)}/example.com/dep@v1.0.0/dep.go`)) };
+      return { status, paths: ['a', 'b'].filter((n) => text.includes(`${moduleCache(n)}/example.com/dep@v1.0.0/dep.go`)) };
     };
     // debug: no -trimpath, so go writes the dependency's source path into the binary.
     expect(await build('a', 'debug')).toEqual({ status: 'built', paths: ['a'] });
@@ -435,11 +441,7 @@ describe('repositories gob did not write', () => {
       'cmd/app/BUILD.yaml': 'targets:\n  app:\n    kind: go_binary\n',
     });
     await modules.tidy(root, '-mod=mod -modcacherw');
-    const run = async (): Promise<{ status: string | undefined; value: string }> => {
-      const r = await gob(['build', '//cmd/app:app', '--ui=json'], { cwd: root, cacheDir: cache, env: modules.env });
-      expect(r.code, r.stdout + r.stderr).toBe(0);
-      return { status: finishedBy(r.events).get('//cmd/app:app'), value: (await execFileAsync(path.join(root, 'gob-out/bin/cmd/app/app'))).stderr.trim() };
-    };
+    const run = () => buildAndRun(root, cache, '//cmd/app:app', 'gob-out/bin/cmd/app/app', [], modules.env);
     expect(await run()).toEqual({ status: 'built', value: 'from the module cache' });
     // vendor/ is no input of this build: go does not read it.
     await fs.rm(path.join(root, 'vendor/example.com/dep/dep.go'));
@@ -483,11 +485,7 @@ describe('repositories gob did not write', () => {
     });
     await modules.tidy(root);
     const env = modules.env;
-    const run = async (): Promise<{ status: string | undefined; value: string }> => {
-      const r = await gob(['build', '//cmd/app:app', '--ui=json'], { cwd: root, cacheDir: cache, env });
-      expect(r.code, r.stdout + r.stderr).toBe(0);
-      return { status: finishedBy(r.events).get('//cmd/app:app'), value: (await execFileAsync(path.join(root, 'gob-out/bin/cmd/app/app'))).stderr.trim() };
-    };
+    const run = () => buildAndRun(root, cache, '//cmd/app:app', 'gob-out/bin/cmd/app/app', [], env);
     expect(await run()).toEqual({ status: 'built', value: 'ext+one' });
     expect(await run()).toEqual({ status: 'cached', value: 'ext+one' });
     await fs.writeFile(path.join(root, 'lib/only/only.go'), only('two'));

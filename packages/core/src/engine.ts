@@ -14,7 +14,7 @@ import { moduleCacheState } from './golang/module-cache.js';
 import { vcsState } from './golang/vcs.js';
 import { FileHasher } from './hashing/file-hasher.js';
 import { engineBuildId } from './snapshot/build-id.js';
-import { loadSnapshot, requestFingerprint, saveSnapshot, saveSnapshotLater, type PlanSnapshot } from './snapshot/format.js';
+import { loadSnapshot, requestFingerprint, saveSnapshot, saveSnapshotLater, type PlanSnapshot, type ToolKind } from './snapshot/format.js';
 import { outputEntry, reuseSnapshot, withOutputs } from './snapshot/reuse.js';
 import { platformString, type Platform, type Workspace } from './types.js';
 import type { Result } from './util/result.js';
@@ -123,14 +123,7 @@ export async function build(opts: BuildOptions): Promise<BuildOutcome> {
       const reused = await reuseSnapshot(snap, {
         onlyChanged,
         passthrough: pickPassthrough(opts.env),
-        toolIdentity: (kind, what) =>
-          kind === 'go'
-            ? probeIdentity({ goBin: opts.goBin ?? 'go', cwd: snap.root, env: JSON.parse(what) as Record<string, string> })
-            : kind === 'cc'
-              ? ccIdentity(what, opts.env.PATH ?? '')
-              : kind === 'modules'
-                ? Promise.resolve(unreadModulesState(what))
-                : vcsState(what, pickPassthrough(opts.env)),
+        toolIdentity: (kind, what) => toolIdentityNow(kind, what, snap.root, opts),
       });
       if (reused.ok) {
         opts.changeHints?.checked(snap, reused.snapshot);
@@ -291,12 +284,19 @@ export async function clean(opts: { cwd: string; cache: boolean; env: Readonly<R
   return run(opts);
 }
 
-/** The state of the modules a plan could not read (a `modules` tool entry's `what`), as it is now. */
-function unreadModulesState(what: string): string | undefined {
-  try {
-    const u = JSON.parse(what) as { moduleCache: string; modules: string[] };
-    return moduleCacheState(u.moduleCache, u.modules);
-  } catch {
-    return undefined;
+/** What a snapshot's tool entry (`PlanSnapshot.tools`) identifies, as it is now. */
+async function toolIdentityNow(kind: ToolKind, what: string, root: string, opts: BuildOptions): Promise<string | undefined> {
+  switch (kind) {
+    case 'go':
+      return probeIdentity({ goBin: opts.goBin ?? 'go', cwd: root, env: JSON.parse(what) as Record<string, string> });
+    case 'cc':
+      return ccIdentity(what, opts.env.PATH ?? '');
+    case 'vcs':
+      return vcsState(what, pickPassthrough(opts.env));
+    case 'modules': {
+      // The modules a plan could not read: which of their files the module cache holds now.
+      const u = JSON.parse(what) as { moduleCache: string; modules: string[] };
+      return moduleCacheState(u.moduleCache, u.modules);
+    }
   }
 }

@@ -318,19 +318,19 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
   const skipGraph = (): void => {
     if (--unassigned === 0) release();
   };
-  // Reading external modules' imports, one reader per module cache and module layout.
-  const externalSources = new Map<string, { modules: ModuleSet; source: ExternalSource }[]>();
+  // Reading external modules' imports: one reader per module layout and module cache.
+  const externalSources = new Map<ModuleSet, Map<string, ExternalSource>>();
   const externalFor = (moduleCache: string, modules: ModuleSet): ExternalSource | undefined => {
     if (moduleCache === '') return undefined;
-    const list = externalSources.get(moduleCache) ?? [];
-    externalSources.set(moduleCache, list);
-    let e = list.find((x) => x.modules === modules);
-    if (e === undefined) {
+    const byCache = externalSources.get(modules) ?? new Map<string, ExternalSource>();
+    externalSources.set(modules, byCache);
+    let source = byCache.get(moduleCache);
+    if (source === undefined) {
       const memoDir = req.probeCacheDir === undefined ? undefined : path.join(req.probeCacheDir, 'external');
-      e = { modules, source: moduleCacheSource(moduleCache, new Set(modules.modules.map((m) => m.path)), memoDir) };
-      list.push(e);
+      source = moduleCacheSource(moduleCache, new Set(modules.modules.map((m) => m.path)), memoDir);
+      byCache.set(moduleCache, source);
     }
-    return e.source;
+    return source;
   };
   const graphFor = async (id: string, ctx: BuildContext, modules: ModuleSet, external: ExternalSource | undefined, root: WorkspacePath): Promise<Result<PackageGraph, Diagnostic[]>> => {
     const g = groups.get(id) ?? { roots: new Set<WorkspacePath>() };
@@ -516,7 +516,7 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
   for (const a of await Promise.all(pending.map(({ target, platform }) => planOne(target, platform)))) {
     if (a !== undefined) actions.push(a);
   }
-  const sources = [...externalSources.values()].flat().map((e) => e.source);
+  const sources = [...externalSources.values()].flatMap((byCache) => [...byCache.values()]);
   await Promise.all(sources.map((src) => src.save()));
   if (diagnostics.length > 0) return err(dedupe(diagnostics));
   return ok({

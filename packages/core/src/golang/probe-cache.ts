@@ -1,6 +1,8 @@
+import { statSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { sha256Canonical } from '../hashing/index.js';
+import { nearestAncestor } from '../util/fs-paths.js';
 import { ok, type Result } from '../util/result.js';
 import { writeFileAtomic } from '../util/write-atomic.js';
 import { probeGoEnv, type GoEnv, type GoFailure, type ProbeGoEnvOptions } from './toolchain.js';
@@ -53,16 +55,12 @@ export async function probeIdentity(opts: ProbeGoEnvOptions): Promise<string | u
     userEnv: goEnvFile === undefined || goEnvFile === 'off' ? (goEnvFile ?? 'none') : await fileStamp(goEnvFile),
     // Unless GOWORK is set, go reports the first go.work from cwd up: one created or removed
     // above the workspace changes the answer.
-    goWork: opts.env.GOWORK !== undefined && opts.env.GOWORK !== '' ? 'set' : await firstGoWorkUp(opts.cwd),
+    goWork: opts.env.GOWORK !== undefined && opts.env.GOWORK !== '' ? 'set' : (nearestAncestor(opts.cwd, isGoWorkIn) ?? 'none'),
   });
 }
 
-async function firstGoWorkUp(dir: string): Promise<string> {
-  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
-    const f = path.join(d, 'go.work');
-    if (await fs.stat(f).then((st) => st.isFile(), () => false)) return f;
-    if (path.dirname(d) === d) return 'none';
-  }
+function isGoWorkIn(dir: string): boolean {
+  return statSync(path.join(dir, 'go.work'), { throwIfNoEntry: false })?.isFile() === true;
 }
 
 async function resolveExecutable(name: string, pathVar: string): Promise<string | undefined> {

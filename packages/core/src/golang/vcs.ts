@@ -12,13 +12,11 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { hashBytes } from '../hashing/hash-bytes.js';
+import { nearestAncestor } from '../util/fs-paths.js';
 
 /** The git checkout `dir` is in (the directory holding `.git`), if any. */
 export function gitRoot(dir: string): string | undefined {
-  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
-    if (fs.existsSync(path.join(d, '.git'))) return d;
-    if (path.dirname(d) === d) return undefined;
-  }
+  return nearestAncestor(dir, (d) => fs.existsSync(path.join(d, '.git')));
 }
 
 function git(args: readonly string[], cwd: string, env: Readonly<Record<string, string>>): Promise<string> {

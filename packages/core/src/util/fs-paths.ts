@@ -69,3 +69,11 @@ export function resolveLocalPath(root: string, fromDir: WorkspacePath, p: string
   if (rel === '..' || rel.startsWith('../') || path.isAbsolute(rel)) return undefined;
   return rel;
 }
+
+/** The nearest directory at or above `dir` (absolute or relative to the process) for which `has` holds, or undefined. */
+export function nearestAncestor(dir: string, has: (d: string) => boolean): string | undefined {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    if (has(d)) return d;
+    if (path.dirname(d) === d) return undefined;
+  }
+}
