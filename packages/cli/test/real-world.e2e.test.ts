@@ -479,6 +479,9 @@ describe('repositories gob did not write', () => {
       'go.mod': 'module example.com/app\n\ngo 1.26\n\nrequire (\n\texample.com/Ext v1.0.0\n\texample.com/lib v1.0.0\n)\n\nreplace example.com/lib => ./lib\n',
       'cmd/app/main.go': 'package main\n\nimport ext "example.com/Ext"\n\nfunc main() { println(ext.Name()) }\n',
       'cmd/app/BUILD.yaml': 'targets:\n  app:\n    kind: go_binary\n',
+      // A binary that does not use example.com/Ext.
+      'cmd/other/main.go': 'package main\n\nfunc main() {}\n',
+      'cmd/other/BUILD.yaml': 'targets:\n  other:\n    kind: go_binary\n',
       'lib/go.mod': 'module example.com/lib\n\ngo 1.26\n',
       'lib/only/only.go': only('one'),
       'lib/forked/forked.go': 'package forked\n\nfunc Name() string { return "forked" }\n',
@@ -492,18 +495,38 @@ describe('repositories gob did not write', () => {
     expect(await run()).toEqual({ status: 'built', value: 'ext+two' });
     expect(await run()).toEqual({ status: 'cached', value: 'ext+two' });
 
-    // With a module cache that does not hold example.com/Ext yet, gob cannot read what it
-    // imports: the key then lacks lib/only, and go downloads the module while it builds. The
-    // plan holds only while the module is missing, so the next build reads it and finds the key
-    // above.
+    // A module cache that does not hold example.com/Ext yet (a fresh CI machine): gob has go
+    // download it while planning (its go.mod, then, as it can import lib, its files), so the key
+    // has lib/only and the binary built above is restored.
     const empty = await modules.newModuleCache();
-    const noModule = await gob(['build', '//cmd/app:app', '--ui=json'], { cwd: root, cacheDir: cache, env: { ...env, GOMODCACHE: empty } });
-    expect(noModule.code, noModule.stderr).toBe(0);
-    expect(finishedBy(noModule.events).get('//cmd/app:app')).toBe('built');
-    const downloaded = await gob(['build', '//cmd/app:app', '--ui=json'], { cwd: root, cacheDir: cache, env: { ...env, GOMODCACHE: empty } });
-    expect(finishedBy(downloaded.events).get('//cmd/app:app')).toBe('cached');
-    const replanned = downloaded.events.find((e) => e.type === 'log' && e.message === 'planning again');
-    expect(replanned?.type === 'log' ? replanned.data : undefined).toEqual({ reason: 'external modules it could not read are in the module cache now' });
+    const restored = await gob(['build', '//cmd/app:app', '--ui=json'], { cwd: root, cacheDir: cache, env: { ...env, GOMODCACHE: empty } });
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(finishedBy(restored.events).get('//cmd/app:app')).toBe('cached');
+    expect((await execFileAsync(path.join(root, 'gob-out/bin/cmd/app/app'))).stderr.trim()).toBe('ext+two');
+    await expect(fs.stat(path.join(empty, 'example.com/!ext@v1.0.0/ext.go'))).resolves.toBeTruthy();
+
+    // Where go cannot download it (GOPROXY=off), the key may lack local packages: such a binary
+    // is never restored. The module cache here is a doctored one whose example.com/Ext imports
+    // nothing local, which gob keyed like that: without the rule, the empty cache below would
+    // restore its binary under the same key.
+    const doctored = await modules.newModuleCache();
+    await fs.cp(empty, doctored, { recursive: true });
+    await fs.writeFile(path.join(doctored, 'example.com/!ext@v1.0.0/ext.go'), 'package ext\n\nfunc Name() string { return "doctored" }\n');
+    expect(await buildAndRun(root, cache, '//cmd/app:app', 'gob-out/bin/cmd/app/app', [], { ...env, GOMODCACHE: doctored })).toEqual({ status: 'built', value: 'doctored' });
+    const offline = { ...env, GOPROXY: 'off', GOMODCACHE: await modules.newModuleCache() };
+    expect(await buildStatus(root, cache, '//cmd/other:other', [], env)).toBe('built');
+    const unsure = await gob(['build', '//...', '--dry-run', '--ui=json'], { cwd: root, cacheDir: cache, env: offline });
+    expect(unsure.code, unsure.stderr).toBe(0);
+    // Only the binary that uses the module is unsure.
+    expect(finishedBy(unsure.events)).toEqual(new Map([['//cmd/app:app', 'would-build'], ['//cmd/other:other', 'cached']]));
+    const warnings = unsure.events.filter((e) => e.type === 'log' && e.level === 'warn');
+    expect(warnings).toHaveLength(1);
+    const warning = warnings[0];
+    expect(warning?.type === 'log' ? warning.message : undefined).toBe('//cmd/app:app: not cached: go could not download example.com/Ext@v1.0.0, so gob cannot tell which local packages go compiles through it');
+    // Built, go fails as it cannot download the module either: go's error, exit 1.
+    const failed = await gob(['build', '//cmd/app:app'], { cwd: root, cacheDir: cache, env: offline });
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('cmd/app/main.go:3:8: module lookup disabled by GOPROXY=off');
 
     // Replaced by a fork: the files gob reads are the fork's, and the plan is remembered.
     await fs.appendFile(path.join(root, 'go.mod'), 'replace example.com/Ext => example.com/ExtFork v1.0.1\n');
@@ -513,6 +536,9 @@ describe('repositories gob did not write', () => {
     expect(again.events.some((e) => e.type === 'log' && e.message === 'plan reused')).toBe(true);
     await fs.writeFile(path.join(root, 'lib/forked/forked.go'), 'package forked\n\nfunc Name() string { return "forked, edited" }\n');
     expect(await run()).toEqual({ status: 'built', value: 'fork+forked, edited' });
+    // The fork is downloaded while planning too: its go.mod names another module path.
+    const forkCache = await modules.newModuleCache();
+    expect(await buildAndRun(root, cache, '//cmd/app:app', 'gob-out/bin/cmd/app/app', [], { ...env, GOMODCACHE: forkCache })).toEqual({ status: 'cached', value: 'fork+forked, edited' });
   });
 
   it('--stamp fills x_defs from stamp.command, and each stamp value has its own cache entry', async () => {

@@ -33,6 +33,8 @@ import {
 import { err, ok, type Result } from '../util/result.js';
 import { fromWorkspacePath, joinWorkspacePath, resolveLocalPath } from '../util/fs-paths.js';
 import { moduleCacheSource, type ExternalSource } from '../golang/external.js';
+import { downloadModules } from '../golang/module-download.js';
+import { moduleCacheState } from '../golang/module-cache.js';
 import { isListedFile } from '../golang/io.js';
 import { vcsState } from '../golang/vcs.js';
 import { goBuildFlags, goFlagValue, resolveXDefs, selectionBuildTags } from './go-args.js';
@@ -98,6 +100,12 @@ export interface PlannedAction {
   readonly packages: readonly string[];
   /** The package manifests `manifest.packages` names, stored with the result for explaining. */
   readonly packageManifests: readonly PackageManifest[];
+  /**
+   * External modules (`path@version`) of the action's configuration that go could not download
+   * while planning (offline, say), so gob could not read what they import: the key may lack
+   * local packages they import. Such an action is built, never restored from or stored in the cache.
+   */
+  readonly unreadModules?: readonly string[] | undefined;
 }
 
 /** A package whose C code includes files from elsewhere: go recompiles it through an overlay. */
@@ -143,8 +151,8 @@ export interface PlanProvenance {
   readonly vcs?: { readonly dir: string; readonly state: string } | undefined;
   /**
    * External modules (`path@version`) whose imports the plan needed but could not read, by
-   * module cache: not downloaded yet (external.ts). A snapshot of the plan holds only while they
-   * stay missing.
+   * module cache: not in it, and go could not download them (external.ts). A snapshot of the plan
+   * holds only while they stay missing.
    */
   readonly unreadModules: readonly { readonly moduleCache: string; readonly modules: readonly string[] }[];
 }
@@ -318,28 +326,37 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
   const skipGraph = (): void => {
     if (--unassigned === 0) release();
   };
-  // Reading external modules' imports: one reader per module layout and module cache.
-  const externalSources = new Map<ModuleSet, Map<string, ExternalSource>>();
-  const externalFor = (moduleCache: string, modules: ModuleSet): ExternalSource | undefined => {
-    if (moduleCache === '') return undefined;
-    const byCache = externalSources.get(modules) ?? new Map<string, ExternalSource>();
-    externalSources.set(modules, byCache);
-    let source = byCache.get(moduleCache);
-    if (source === undefined) {
-      const memoDir = req.probeCacheDir === undefined ? undefined : path.join(req.probeCacheDir, 'external');
-      source = moduleCacheSource(moduleCache, new Set(modules.modules.map((m) => m.path)), memoDir);
-      byCache.set(moduleCache, source);
+  // What external modules import is read by a reader per graph load (external.ts); those of the
+  // final loads say which modules stayed unread, and keep what they read for later processes.
+  const externalSources: ExternalSource[] = [];
+  const loadGraph = async (roots: WorkspacePath[], ctx: BuildContext, modules: ModuleSet, moduleCache: string, env: Record<string, string>): Promise<Result<PackageGraph, Diagnostic[]>> => {
+    const memoDir = req.probeCacheDir === undefined ? undefined : path.join(req.probeCacheDir, 'external');
+    const locals = new Set(modules.modules.map((m) => m.path));
+    let tried = '';
+    for (;;) {
+      const external = moduleCache === '' ? undefined : moduleCacheSource(moduleCache, locals, memoDir);
+      const graph = await loadGoPackages({ roots, ctx, modules, includeTests: false, external }, req.goIO);
+      const ids = external === undefined ? [] : [...external.unread].sort();
+      // Modules the module cache does not hold yet: go downloads them (their go.mod, then the
+      // files of those that can import local packages), and the graph loads again, until all are
+      // read or go fetched nothing new (offline, say).
+      const unread = ids.length === 0 ? '' : `${ids.join(' ')}\0${moduleCacheState(moduleCache, ids)}`;
+      if (external === undefined || unread === '' || unread === tried || !graph.ok) {
+        if (external !== undefined) externalSources.push(external);
+        return graph;
+      }
+      tried = unread;
+      await downloadModules({ goBin, cwd: workspace.root, env, moduleCache, modules: ids });
     }
-    return source;
   };
-  const graphFor = async (id: string, ctx: BuildContext, modules: ModuleSet, external: ExternalSource | undefined, root: WorkspacePath): Promise<Result<PackageGraph, Diagnostic[]>> => {
+  const graphFor = async (id: string, ctx: BuildContext, modules: ModuleSet, moduleCache: string, env: Record<string, string>, root: WorkspacePath): Promise<Result<PackageGraph, Diagnostic[]>> => {
     const g = groups.get(id) ?? { roots: new Set<WorkspacePath>() };
     groups.set(id, g);
     g.roots.add(root);
     skipGraph();
     await allAssigned;
     // The configuration's env decides the module settings, so all its actions share `modules`.
-    g.graph ??= loadGoPackages({ roots: [...g.roots].sort(), ctx, modules, includeTests: false, external }, req.goIO);
+    g.graph ??= loadGraph([...g.roots].sort(), ctx, modules, moduleCache, env);
     return g.graph;
   };
 
@@ -375,7 +392,7 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
     const selectionTags = selectionBuildTags(tags, goenv.raw.GOFLAGS ?? '');
     const ctx = buildContextFromGoEnv(goenv, selectionTags);
     const graphId = JSON.stringify([setEnv, selectionTags]);
-    const graph = await graphFor(graphId, ctx, modules.value, externalFor(goenv.GOMODCACHE, modules.value), target.goPackage);
+    const graph = await graphFor(graphId, ctx, modules.value, goenv.GOMODCACHE, { ...passthrough, ...setEnv }, target.goPackage);
     if (!graph.ok) {
       diagnostics.push(...graph.error);
       return undefined;
@@ -510,14 +527,14 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
       deps: [],
       packages: [...closure.packages.keys()],
       packageManifests: pkgManifests,
+      unreadModules: unreadVia(graph.value, closure.externalModules),
     };
   };
 
   for (const a of await Promise.all(pending.map(({ target, platform }) => planOne(target, platform)))) {
     if (a !== undefined) actions.push(a);
   }
-  const sources = [...externalSources.values()].flatMap((byCache) => [...byCache.values()]);
-  await Promise.all(sources.map((src) => src.save()));
+  await Promise.all(externalSources.map((src) => src.save()));
   if (diagnostics.length > 0) return err(dedupe(diagnostics));
   return ok({
     actions: linkDeps(actions),
@@ -529,7 +546,7 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
       ccs: [...ccIds.keys()],
       compilerVersion: compilerIds.size > 0,
       vcs: vcs === undefined ? undefined : { dir: workspace.root, state: vcs },
-      unreadModules: unreadModules(sources),
+      unreadModules: unreadModules(externalSources),
     },
   });
 }
@@ -616,6 +633,14 @@ async function pgoProfile(goflags: string, mainDir: WorkspacePath, goCwd: Worksp
   if (value === 'off' || value === '') return undefined;
   const file = value === 'auto' ? joinWorkspacePath(mainDir, 'default.pgo') : resolveLocalPath(root, goCwd, value);
   return file !== undefined && (await isListedFile((d) => io.readdir(d), file)) ? file : undefined;
+}
+
+/** The modules go could not download that a closure's external modules lead to (`PackageGraph.unreadVia`), if any. */
+function unreadVia(graph: PackageGraph, external: ReadonlyMap<string, string | undefined>): readonly string[] | undefined {
+  if (graph.unreadVia.size === 0) return undefined;
+  const ids = new Set<string>();
+  for (const m of external.keys()) for (const id of graph.unreadVia.get(m) ?? []) ids.add(id);
+  return ids.size === 0 ? undefined : [...ids].sort();
 }
 
 /** The modules each source could not read, by module cache (see `PlanProvenance.unreadModules`). */

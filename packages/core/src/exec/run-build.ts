@@ -226,6 +226,16 @@ export async function runBuild(opts: RunBuildOptions): Promise<RunBuildResult> {
    */
   async function lookupAndRestore(a: PlannedAction): Promise<(() => void) | undefined> {
     if (opts.noCache) return undefined;
+    if (a.unreadModules !== undefined) {
+      // Its key may lack local packages those modules import: no answer under it can be trusted.
+      opts.onEvent({
+        type: 'log',
+        level: 'warn',
+        message: `${a.label}: not cached: go could not download ${a.unreadModules.join(', ')}, so gob cannot tell which local packages go compiles through ${a.unreadModules.length === 1 ? 'it' : 'them'}`,
+        data: { label: a.label, modules: a.unreadModules },
+      });
+      return undefined;
+    }
     const t0 = now();
     // The store checks that every blob it names exists; content is verified when restored.
     const result = await opts.cache.getActionResult(a.key);
@@ -412,7 +422,7 @@ export async function runBuild(opts: RunBuildOptions): Promise<RunBuildResult> {
           durationMs,
           createdAt: new Date(now()).toISOString(),
         };
-        await opts.cache.putActionResult(a.key, result);
+        if (a.unreadModules === undefined) await opts.cache.putActionResult(a.key, result);
         // A blob stored just now from go's file, which was hashed as it went in, needs no check.
         if (!(await place(a.output, ref.digest, true, true, ref.written !== true))) {
           return { ...refOf(a), status: 'failed', durationMs, outputs: [], error: `could not write ${a.output}` };

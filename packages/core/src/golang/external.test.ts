@@ -53,7 +53,7 @@ describe('reading external modules in the module cache', () => {
     // Without them, the module is one it could not read.
     forgetExternalMemos();
     const none = moduleCacheSource(cache, local);
-    expect(none.mayImportLocal('example.com/Ext', 'v1.0.0')).toBe(false);
+    expect(none.mayImportLocal('example.com/Ext', 'v1.0.0')).toBeUndefined();
     expect([...none.unread]).toEqual(['example.com/Ext@v1.0.0']);
   });
 
@@ -64,5 +64,29 @@ describe('reading external modules in the module cache', () => {
     await fs.writeFile(path.join(cache, 'cache/download/example.com/!ext/@v/v1.0.0.mod'), 'module example.com/Ext\n');
     forgetExternalMemos();
     expect(moduleCacheSource(cache, new Set(['example.com/other'])).mayImportLocal('example.com/Ext', 'v1.0.0')).toBe(true);
+  });
+
+  it('an answer that went through a go.mod not yet downloaded is not kept, even inside a requirement cycle', async () => {
+    const cache = await fs.mkdtemp(path.join(os.tmpdir(), 'gob-modcache-'));
+    dirs.push(cache);
+    const goMod = async (mod: string, text: string): Promise<void> => {
+      const dir = path.join(cache, 'cache/download/example.com', mod, '@v');
+      await fs.mkdir(dir, { recursive: true });
+      await fs.writeFile(path.join(dir, 'v1.0.0.mod'), text);
+    };
+    // Modules from before go 1.17 list only what they import directly: p requires a and b, a
+    // requires p back, and b (not downloaded yet) requires the local example.com/lib.
+    await goMod('p', 'module example.com/p\n\ngo 1.16\n\nrequire (\n\texample.com/a v1.0.0\n\texample.com/b v1.0.0\n)\n');
+    await goMod('a', 'module example.com/a\n\ngo 1.16\n\nrequire example.com/p v1.0.0\n');
+    forgetExternalMemos();
+    const source = moduleCacheSource(cache, new Set(['example.com/lib']));
+    expect(source.mayImportLocal('example.com/p', 'v1.0.0')).toBeUndefined();
+    expect([...source.unread]).toEqual(['example.com/b@v1.0.0']);
+    // a looked like it could not reach lib only because p's answer was still open: that is no answer.
+    expect(source.mayImportLocal('example.com/a', 'v1.0.0')).toBeUndefined();
+    await goMod('b', 'module example.com/b\n\ngo 1.16\n\nrequire example.com/lib v1.0.0\n');
+    const later = moduleCacheSource(cache, new Set(['example.com/lib']));
+    expect(later.mayImportLocal('example.com/a', 'v1.0.0')).toBe(true);
+    expect(later.mayImportLocal('example.com/p', 'v1.0.0')).toBe(true);
   });
 });

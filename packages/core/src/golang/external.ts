@@ -14,9 +14,9 @@
  * in the module cache never change (go verifies them against go.sum and makes them read-only),
  * so nothing read here is hashed.
  *
- * A module that is not in the module cache (not downloaded yet) cannot be read: it is treated as
- * importing nothing local, and `unread` names it. The plan records which of its files were
- * missing (`moduleCacheState`), and is made again once go has downloaded them.
+ * A module that is not in the module cache (not downloaded yet) cannot be read: the answer is
+ * undefined and `unread` names it. The planner then has go download it (module-download.ts) and
+ * reads again; what go cannot download leaves the keys of the binaries that use it unsure.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -28,8 +28,11 @@ import { cachedGoModFile, moduleDir } from './module-cache.js';
 import { classifyPackageFiles, needsHeader, type BuildContext, type DirFile } from './scanner.js';
 
 export interface ExternalSource {
-  /** Whether packages of `modulePath@version` can import packages of a local module. */
-  mayImportLocal(modulePath: string, version: string): boolean;
+  /**
+   * Whether packages of `modulePath@version` can import packages of a local module; undefined
+   * when a go.mod that decides it is not in the module cache (`unread` names it).
+   */
+  mayImportLocal(modulePath: string, version: string): boolean | undefined;
   /**
    * The imports of an external package's Go files for `ctx`, or undefined when it cannot be read.
    * `modulePath` is the module the import path belongs to; its files are those of `filesPath` at
@@ -65,23 +68,31 @@ export function moduleCacheSource(moduleCache: string, localModules: ReadonlySet
     unread,
     moduleCache,
     mayImportLocal(modulePath, version) {
-      const visit = (p: string, v: string): boolean => {
+      // Answers that followed requirements are kept only when no go.mod on the way was missing.
+      let sawUnread = false;
+      const decided: string[] = [];
+      const visit = (p: string, v: string): boolean | undefined => {
         const id = `${p}@${v}`;
         const known = reach.get(id);
         if (known !== undefined) return known;
+        if (unread.has(id)) {
+          sawUnread = true;
+          return undefined;
+        }
         reach.set(id, false); // a requirement cycle adds nothing
         const dir = moduleDir(moduleCache, p, v);
         const text = readText(cachedGoModFile(moduleCache, p, v)) ?? readText(path.join(dir, 'go.mod'));
-        let r: boolean;
+        let r: boolean | undefined;
         // Kept for later plans only when decided by this module's own go.mod: an answer that
-        // followed requirements may rest on one that was not downloaded yet, or on a cycle.
+        // followed requirements may rest on a cycle.
         let own = true;
         if (text === undefined) {
           // Not downloaded (unknown), or a module from before go.mod files (it may import anything).
           if (fs.existsSync(dir)) r = true;
           else {
             unread.add(id);
-            r = false;
+            sawUnread = true;
+            r = undefined;
           }
         } else if (!mentionsLocal(text) && atLeastGo117(text)) {
           // The common case, without parsing: a recent go.mod that names no local module.
@@ -97,17 +108,26 @@ export function moduleCacheSource(moduleCache: string, localModules: ReadonlySet
           else if (compareGoVersions(mod.value.go, '1.17') >= 0) r = false;
           else {
             own = false;
-            r = mod.value.requires.some((q) => visit(q.path, q.version));
+            const answers = mod.value.requires.map((q) => visit(q.path, q.version));
+            r = answers.includes(true) ? true : answers.includes(undefined) ? undefined : false;
           }
         }
+        if (r === undefined) {
+          reach.delete(id);
+          return undefined;
+        }
         reach.set(id, r);
-        if (own && !unread.has(id) && !memo.reach.has(id)) {
+        if (!own) decided.push(id);
+        else if (!memo.reach.has(id)) {
           memo.reach.set(id, r);
           memo.added = true;
         }
         return r;
       };
-      return visit(modulePath, version);
+      const answer = visit(modulePath, version);
+      // A module decided while another on the way was missing may have been decided wrongly.
+      if (sawUnread) for (const id of decided) reach.delete(id);
+      return answer;
     },
     importsOf(importPath, modulePath, filesPath, version, ctx) {
       const id = `${importPath}\0${filesPath}@${version}\0${JSON.stringify(ctx)}`;

@@ -132,6 +132,12 @@ export interface PackageGraph {
   readonly externalModules: ReadonlyMap<string, string | undefined>;
   /** Standard-library packages imported anywhere in the graph. */
   readonly std: ReadonlySet<string>;
+  /**
+   * For an external module the graph's packages import, the external modules (`path@version`)
+   * on the way to local packages whose files are not in the module cache: whether they import
+   * local packages, and which, is unknown. Empty when everything needed was read.
+   */
+  readonly unreadVia: ReadonlyMap<string, readonly string[]>;
   /** Non-fatal findings. */
   readonly warnings: readonly Diagnostic[];
 }
@@ -543,6 +549,7 @@ export async function loadGoPackages(
    * through other external packages, when `imp` is external and its module can import local ones.
    */
   const viaMemo = new Map<string, readonly string[]>();
+  const unreadVia = new Map<string, Set<string>>();
   const localsThrough = (b: BuildState, from: FoundPkg, imp: string, first: ExternalModuleRef): readonly string[] => {
     const ext = req.external;
     if (ext === undefined) return [];
@@ -553,15 +560,25 @@ export async function loadGoPackages(
     const found = new Set<string>();
     const queue: { importPath: string; module: ExternalModuleRef }[] = [];
     const seen = new Set<string>([imp]);
+    const unread = (at: { path: string; version: string }): void => {
+      const via = unreadVia.get(first.modulePath) ?? new Set<string>();
+      via.add(`${at.path}@${at.version}`);
+      unreadVia.set(first.modulePath, via);
+    };
     const enqueue = (importPath: string, module: ExternalModuleRef): void => {
       const at = filesOf(module);
-      if (at !== undefined && ext.mayImportLocal(at.path, at.version)) queue.push({ importPath, module });
+      if (at === undefined) return;
+      const may = ext.mayImportLocal(at.path, at.version);
+      if (may === undefined) unread(at);
+      else if (may) queue.push({ importPath, module });
     };
     enqueue(imp, first);
     for (let i = 0; i < queue.length; i++) {
       const q = queue[i] as (typeof queue)[number];
       const at = filesOf(q.module) as { path: string; version: string };
-      for (const next of ext.importsOf(q.importPath, q.module.modulePath, at.path, at.version, ctx) ?? []) {
+      const imports = ext.importsOf(q.importPath, q.module.modulePath, at.path, at.version, ctx);
+      if (imports === undefined) unread(at);
+      for (const next of imports ?? []) {
         if (next === 'C' || seen.has(next)) continue;
         seen.add(next);
         const res = modules.resolveImport(next, main);
@@ -772,6 +789,7 @@ export async function loadGoPackages(
     roots,
     externalModules: new Map([...allExternal.entries()].sort((a, b) => compareGoStrings(a[0], b[0]))),
     std: new Set(sortedUnique(allStd)),
+    unreadVia: new Map([...unreadVia].map(([m, ids]) => [m, sortGoStrings([...ids])])),
     warnings: diagnostics,
   });
 

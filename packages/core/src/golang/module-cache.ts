@@ -8,7 +8,7 @@ import * as path from 'node:path';
 /**
  * Which files of the modules `ids` (`path@version`) the module cache holds: its go.mod copy in
  * cache/download and the module's directory, one pair of bits per module. A plan made while some
- * were missing records this, and is made again once go has downloaded them.
+ * were missing records this, and is made again once they are there.
  */
 export function moduleCacheState(moduleCache: string, ids: readonly string[]): string {
   return ids

@@ -187,6 +187,7 @@ export function createSnapshot(inp: SnapshotInputs): { ok: true; snapshot: PlanS
       out: m.out,
       package: m.package,
       modules: m.modules,
+      ...(a.unreadModules === undefined ? {} : { unread: a.unreadModules }),
     });
   }
   const snapshot: PlanSnapshot = {

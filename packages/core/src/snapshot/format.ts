@@ -33,7 +33,7 @@ import type { EntryType } from './observations.js';
 
 export const SNAPSHOT_FORMAT = 'gob-plan-snapshot';
 /** Bump whenever the shape or the meaning of a field changes. */
-export const SNAPSHOT_VERSION = 3;
+export const SNAPSHOT_VERSION = 4;
 /** Where snapshots live, relative to the workspace root. */
 export const SNAPSHOT_DIR = `${OUT_DIR}/.gob`;
 /** Snapshots kept per checkout (one per distinct request); the least recently used go first. */
@@ -85,12 +85,15 @@ export interface SnapAction {
   readonly out: string;
   readonly package: WorkspacePath;
   readonly modules: Readonly<Record<string, string>>;
+  /** `PlannedAction.unreadModules`. */
+  readonly unread?: readonly string[] | undefined;
 }
 
 /**
  * What a snapshot's `tools` entries identify: a go toolchain, a C compiler, a checkout's
  * version-control state, or external modules the plan could not read because the module cache
- * did not hold them (`what`: their cache and `path@version`s, see external.ts `moduleCacheState`).
+ * did not hold them and go could not download them (`what`: their cache and `path@version`s, see
+ * module-cache.ts `moduleCacheState`).
  */
 export type ToolKind = 'go' | 'cc' | 'vcs' | 'modules';
 

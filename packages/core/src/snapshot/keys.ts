@@ -136,6 +136,7 @@ export function planOf(snap: PlanSnapshot, pd: PackageDigests, files: readonly F
         packages ??= a.pkgs.map((p) => (snap.packages[p] as PackageEntry)[0]);
         return packages;
       },
+      unreadModules: a.unread,
     };
   });
   return { actions, host: { goos: snap.host[0], goarch: snap.host[1] }, profile: snap.profile };
