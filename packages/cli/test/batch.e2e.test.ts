@@ -177,7 +177,7 @@ describe('batched go builds', () => {
     }
   });
 
-  it('builds explicit deps first, skips what depends on a failed target, and keys include the deps', async () => {
+  it('builds explicit deps first, skips what depends on a failed target, and keys include the deps, down a chain', async () => {
     const root = await tempDir('gob-deps-');
     const cache = await tempDir('gob-cache-');
     dirs.push(root, cache);
@@ -191,26 +191,76 @@ describe('batched go builds', () => {
       'app/BUILD.yaml': 'targets:\n  app:\n    kind: go_binary\n    deps: ["//gen"]\n',
       'other/main.go': main('other'),
       'other/BUILD.yaml': 'targets:\n  other:\n    kind: go_binary\n',
+      'top/main.go': main('top'),
+      'top/BUILD.yaml': 'targets:\n  top:\n    kind: go_binary\n    deps: ["//app"]\n',
     });
     const first = await gob(['build', '//...', '--ui=json'], { cwd: root, cacheDir: cache });
     expect(first.code, first.stderr).toBe(0);
-    // gen (and other, which nothing orders) go first; app waits for gen's batch.
+    // gen (and other, which nothing orders) go first; app waits for gen's batch, top for app's.
     const order = [...batches(first.events).values()].map((b) => b.labels.sort());
-    expect(order).toEqual([['//gen:gen', '//other:other'], ['//app:app']]);
+    expect(order).toEqual([['//gen:gen', '//other:other'], ['//app:app'], ['//top:top']]);
 
-    // A change in gen alone changes app's key too: both are built again, other is cached.
+    // A change in gen alone changes app's key, and so top's: all three are built again, other
+    // is cached. The plan is reused, and it gives the keys a new plan gives.
     await fs.writeFile(path.join(root, 'gen/main.go'), main('gen 2'));
     const again = await gob(['build', '//...', '--ui=json'], { cwd: root, cacheDir: cache });
     expect(again.code, again.stderr).toBe(0);
-    expect(Object.fromEntries(finishedBy(again.events))).toEqual({ '//gen:gen': 'built', '//app:app': 'built', '//other:other': 'cached' });
+    expect(again.events.some((e) => e.type === 'log' && e.message === 'plan reused')).toBe(true);
+    expect(Object.fromEntries(finishedBy(again.events))).toEqual({ '//gen:gen': 'built', '//app:app': 'built', '//top:top': 'built', '//other:other': 'cached' });
+    const keys = (events: readonly StampedEvent[]) => Object.fromEntries(events.flatMap((e) => (e.type === 'action.finished' ? [[e.label, e.key]] : [])));
+    const fresh = await gob(['build', '//...', '--no-cache', '--dry-run', '--ui=json'], { cwd: root, cacheDir: cache });
+    expect(keys(fresh.events)).toEqual(keys(again.events));
 
-    // gen broken: app is skipped, other still stands (-k).
+    // gen broken: what depends on it is skipped, other still stands (-k).
     await fs.writeFile(path.join(root, 'gen/main.go'), 'package main\n\nfunc main() { undefined() }\n');
     const broken = await gob(['build', '//...', '-k', '--ui=json'], { cwd: root, cacheDir: cache });
     expect(broken.code).toBe(1);
-    expect(Object.fromEntries(finishedBy(broken.events))).toEqual({ '//gen:gen': 'failed', '//app:app': 'skipped', '//other:other': 'cached' });
+    expect(Object.fromEntries(finishedBy(broken.events))).toEqual({ '//gen:gen': 'failed', '//app:app': 'skipped', '//top:top': 'skipped', '//other:other': 'cached' });
     const skipped = broken.events.find((e) => e.type === 'action.finished' && e.label === '//app:app');
     expect(skipped?.type === 'action.finished' ? skipped.error : undefined).toBe('a dependency failed');
+  });
+
+  it('with -k, a target whose packages do not load fails with its errors and the others build; without, nothing builds (exit 2)', async () => {
+    const root = await tempDir('gob-k-');
+    const cache = await tempDir('gob-cache-');
+    dirs.push(root, cache);
+    const main = (imports: string) => `package main\n\nimport ${imports}\n\nfunc main() {}\n`;
+    await writeTree(root, {
+      'gob.yaml': 'version: 1\n',
+      'go.mod': 'module example.com/k\n\ngo 1.26\n',
+      'lib/lib.go': 'package lib\n',
+      // Two broken targets among working ones: a package that does not exist, and a module
+      // that go.mod does not require.
+      'a/main.go': main('_ "example.com/k/missing"'),
+      'a/BUILD.yaml': 'targets:\n  a:\n    kind: go_binary\n',
+      'b/main.go': main('_ "example.com/k/lib"'),
+      'b/BUILD.yaml': 'targets:\n  b:\n    kind: go_binary\n',
+      'c/main.go': main('_ "example.com/k/lib"'),
+      'c/BUILD.yaml': 'targets:\n  c:\n    kind: go_binary\n    deps: ["//a"]\n',
+      'd/main.go': main('_ "example.invalid/x"'),
+      'd/BUILD.yaml': 'targets:\n  d:\n    kind: go_binary\n',
+      'e/main.go': main('_ "example.com/k/lib"'),
+      'e/BUILD.yaml': 'targets:\n  e:\n    kind: go_binary\n',
+    });
+    const stopped = await gob(['build', '//...'], { cwd: root, cacheDir: cache });
+    expect(stopped.code).toBe(2);
+    expect(stopped.stderr).toContain('a/main.go:3:10');
+    await expect(fs.stat(path.join(root, 'gob-out/bin/b/b'))).rejects.toThrow();
+
+    const kept = await gob(['build', '//...', '-k', '--ui=json'], { cwd: root, cacheDir: cache });
+    expect(kept.code).toBe(1);
+    expect(Object.fromEntries(finishedBy(kept.events))).toEqual({ '//a:a': 'failed', '//b:b': 'built', '//c:c': 'skipped', '//d:d': 'failed', '//e:e': 'built' });
+    // Each failure comes with its own errors, where go would put them.
+    const errors = kept.events.flatMap((e) => (e.type === 'diagnostic' ? [`${e.diagnostic.location?.file ?? ''}:${e.diagnostic.code}`] : []));
+    expect(errors.sort()).toEqual(['a/main.go:import-not-found', 'd/main.go:no-required-module']);
+    const reason = (label: string) => kept.events.flatMap((e) => (e.type === 'action.finished' && e.label === label ? [e.error] : []));
+    expect(reason('//a:a')).toEqual(['package example.com/k/a imports example.com/k/missing: no directory missing for package example.com/k/missing in module example.com/k']);
+    expect(reason('//c:c')).toEqual(['a dependency failed']);
+    // Plain output: go's errors at file:line:col, and the summary counts the failures.
+    const plain = await gob(['build', '//...', '-k'], { cwd: root, cacheDir: cache });
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).toContain('a/main.go:3:10: error: package example.com/k/a imports example.com/k/missing');
+    expect(plain.stdout).toMatch(/0 built, 2 cached, 2 failed/);
   });
 
   it('builds each platform with its own go process, into its own directory', async () => {

@@ -96,6 +96,7 @@ export async function buildFresh(opts: BuildOptions, run: { startedAt: number; r
     forceRebuild: opts.force,
     stamp,
     probeCacheDir: cacheDir,
+    keepGoing: opts.keepGoing,
   });
   if (!planned.ok) return { kind: 'invalid', diagnostics: planned.error, root: workspace.root };
   const plan = planned.value;
@@ -145,6 +146,8 @@ async function snapshotOf(
 ): Promise<{ ok: true; snapshot: PlanSnapshot } | { ok: false; reason: string }> {
   const prov = plan.provenance;
   if (prov === undefined) return { ok: false, reason: 'the plan has no provenance' };
+  // The next build must report them again, and say why: only a new plan does.
+  if (plan.unplanned !== undefined) return { ok: false, reason: 'some targets could not be planned' };
   if (prov.compilerVersion) return { ok: false, reason: 'a development toolchain (its compiler version is asked every build)' };
   if (c.workspace.root !== c.request.root) return { ok: false, reason: 'the workspace root moved while planning' };
   const tools: [kind: ToolKind, what: string, identity: string][] = [];

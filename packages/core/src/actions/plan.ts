@@ -122,10 +122,28 @@ const C_INCLUDE_STAMP_FILE = 'gob_c_includes_stamp.go';
 
 export interface BuildPlan {
   readonly actions: readonly PlannedAction[];
+  /**
+   * With `keepGoing`: the targets that could not be planned because their Go packages do not
+   * load (an import no module provides, a syntax error in an import block, an import cycle…),
+   * with go's errors, and those whose explicit `deps` include one (skipped). They fail the build;
+   * the others build.
+   */
+  readonly unplanned?: readonly UnplannedAction[] | undefined;
   readonly host: Platform;
   readonly profile: string;
   /** What went into the plan besides files, for a plan snapshot (only from `planBuild`). */
   readonly provenance?: PlanProvenance | undefined;
+}
+
+/** A target that `planBuild` with `keepGoing` could not plan (see `BuildPlan.unplanned`). */
+export interface UnplannedAction {
+  /** `<label>@<goos>/<goarch>`, as a planned action's. */
+  readonly id: string;
+  readonly label: Label;
+  readonly platform: Platform;
+  /** `failed`: its packages do not load (`diagnostics` say why); `skipped`: a dependency is unplanned. */
+  readonly status: 'failed' | 'skipped';
+  readonly diagnostics: readonly Diagnostic[];
 }
 
 /** A plan with the workspace, cache and targets it was made for: what a build runs and a snapshot keeps. */
@@ -174,6 +192,11 @@ export interface PlanRequest {
   readonly stamp?: Readonly<Record<string, string>> | undefined;
   /** Where toolchain probe results are remembered (the cache dir); undefined: always probe. */
   readonly probeCacheDir?: string | undefined;
+  /**
+   * Plan every target whose packages load, and list the others in `unplanned`, instead of
+   * failing the whole plan when some target's packages do not load (`gob build -k`).
+   */
+  readonly keepGoing?: boolean | undefined;
 }
 
 /**
@@ -318,7 +341,8 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
   const binaries = req.targets.filter((t): t is GoBinaryTarget => t.kind === 'go_binary');
   const pending: { platform: Platform; target: GoBinaryTarget }[] = [];
   for (const target of binaries) for (const platform of req.platforms ?? target.platforms ?? [host]) pending.push({ target, platform });
-  const groups = new Map<string, { roots: Set<WorkspacePath>; graph?: Promise<Result<PackageGraph, Diagnostic[]>> }>();
+  type GraphOf = (root: WorkspacePath) => Result<PackageGraph, Diagnostic[]>;
+  const groups = new Map<string, { roots: Set<WorkspacePath>; graph?: Promise<GraphOf> }>();
   // Every action reports once, through graphFor or skipGraph; graphs load when all have.
   let unassigned = pending.length;
   let release = (): void => undefined;
@@ -356,12 +380,24 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
     skipGraph();
     await allAssigned;
     // The configuration's env decides the module settings, so all its actions share `modules`.
-    g.graph ??= loadGraph([...g.roots].sort(), ctx, modules, moduleCache, env);
-    return g.graph;
+    g.graph ??= loadParts([...g.roots].sort(), (roots) => loadGraph(roots, ctx, modules, moduleCache, env));
+    return (await g.graph)(root);
+  };
+  // One graph for all the roots; with keepGoing, when that fails, the roots are split in halves
+  // until each graph loads or has a single root: each root gets a graph of its own closure, or
+  // the errors of its own closure. Few roots are broken at once, so this loads few graphs.
+  const loadParts = async (roots: WorkspacePath[], load: (roots: WorkspacePath[]) => Promise<Result<PackageGraph, Diagnostic[]>>): Promise<GraphOf> => {
+    const whole = await load(roots);
+    if (whole.ok || req.keepGoing !== true || roots.length === 1) return () => whole;
+    const half = roots.length >> 1;
+    const first = new Set(roots.slice(0, half));
+    const [a, b] = await Promise.all([loadParts(roots.slice(0, half), load), loadParts(roots.slice(half), load)]);
+    return (root) => (first.has(root) ? a(root) : b(root));
   };
 
   const diagnostics: Diagnostic[] = [];
   const actions: PlannedAction[] = [];
+  const unplanned: UnplannedAction[] = [];
   const planOne = async (target: GoBinaryTarget, platform: Platform): Promise<PlannedAction | undefined> => {
     const userEnv: Record<string, string> = {
       ...workspace.config.go.env,
@@ -394,7 +430,8 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
     const graphId = JSON.stringify([setEnv, selectionTags]);
     const graph = await graphFor(graphId, ctx, modules.value, goenv.GOMODCACHE, { ...passthrough, ...setEnv }, target.goPackage);
     if (!graph.ok) {
-      diagnostics.push(...graph.error);
+      if (req.keepGoing === true) unplanned.push({ id: `${target.label}@${platformString(platform)}`, label: target.label, platform, status: 'failed', diagnostics: graph.error });
+      else diagnostics.push(...graph.error);
       return undefined;
     }
     const closure = rootsOf(graph.value).get(target.goPackage);
@@ -536,8 +573,10 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
   }
   await Promise.all(externalSources.map((src) => src.save()));
   if (diagnostics.length > 0) return err(dedupe(diagnostics));
+  const linked = linkDeps(actions, unplanned);
   return ok({
-    actions: linkDeps(actions),
+    actions: linked.actions,
+    ...(linked.unplanned.length === 0 ? {} : { unplanned: linked.unplanned }),
     host,
     profile: req.profile,
     provenance: {
@@ -551,18 +590,45 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
   });
 }
 
-/** Adds the keys of explicit `deps` (same platform) to each action. */
-function linkDeps(actions: PlannedAction[]): PlannedAction[] {
+/**
+ * Adds the keys of explicit `deps` (same platform) to each action, in dependency order. An
+ * action with an unplanned dependency, directly or not, is unplanned too (skipped): its key
+ * would lack that dependency's.
+ */
+function linkDeps(planned: PlannedAction[], failed: readonly UnplannedAction[]): { actions: PlannedAction[]; unplanned: UnplannedAction[] } {
+  const unplanned = [...failed];
+  const out = new Set(failed.map((u) => u.id));
+  let actions = planned;
+  for (let grew = out.size > 0; grew; ) {
+    grew = false;
+    actions = actions.filter((a) => {
+      if (!a.depLabels.some((d) => out.has(`${d}@${platformString(a.platform)}`))) return true;
+      unplanned.push({ id: a.id, label: a.label, platform: a.platform, status: 'skipped', diagnostics: [] });
+      out.add(a.id);
+      grew = true;
+      return false;
+    });
+  }
+  // A dependency's key is taken once it holds its own dependencies' keys: a change anywhere
+  // down a chain of deps reaches every key above it. (The workspace loader rejects cycles.)
   const byId = new Map(actions.map((a) => [a.id, a]));
-  return actions.map((a) => {
-    if (a.depLabels.length === 0) return a;
+  const linked = new Map<string, PlannedAction>();
+  const link = (a: PlannedAction): PlannedAction => {
+    let done = linked.get(a.id);
+    if (done !== undefined) return done;
     const deps = a.depLabels
       .map((d) => byId.get(`${d}@${platformString(a.platform)}`))
-      .filter((d): d is PlannedAction => d !== undefined);
-    if (deps.length === 0) return a;
-    const manifest: KeyManifest = { ...a.manifest, deps: Object.fromEntries(deps.map((d) => [d.label, d.key])) };
-    return { ...a, manifest, key: actionKey(manifest), deps: deps.map((d) => d.id) };
-  });
+      .filter((d): d is PlannedAction => d !== undefined)
+      .map(link);
+    if (deps.length === 0) done = a;
+    else {
+      const manifest: KeyManifest = { ...a.manifest, deps: Object.fromEntries(deps.map((d) => [d.label, d.key])) };
+      done = { ...a, manifest, key: actionKey(manifest), deps: deps.map((d) => d.id) };
+    }
+    linked.set(a.id, done);
+    return done;
+  };
+  return { actions: actions.map(link), unplanned };
 }
 
 /** `dir` relative to `cwd` as a go package argument (`./a/b`, `.`); `dir` is inside `cwd`. */

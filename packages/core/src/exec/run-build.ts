@@ -6,7 +6,7 @@ import type { ActionCacheStore, ActionResult, BlobRef } from '../cache/index.js'
 import type { ActionFinishedEvent, BuildFinishedEvent, CacheSource, EventSink } from '../events.js';
 import type { FileHasher } from '../hashing/index.js';
 import { mapLimit } from '../hashing/map-limit.js';
-import { platformString, type Sha256, type WorkspacePath } from '../types.js';
+import { platformString, type ActionKey, type Sha256, type WorkspacePath } from '../types.js';
 import { fromWorkspacePath } from '../util/fs-paths.js';
 import { writeFileAtomic } from '../util/write-atomic.js';
 import { hashBytes } from '../hashing/hash-bytes.js';
@@ -128,6 +128,18 @@ export async function runBuild(opts: RunBuildOptions): Promise<RunBuildResult> {
   for (const a of opts.plan.actions) {
     opts.onEvent({ type: 'action.queued', ...refOf(a), kind: 'go_binary' });
   }
+  // Targets the planner could not plan (with keepGoing): their errors, then their end. They
+  // have no key.
+  const unplanned = opts.plan.unplanned ?? [];
+  for (const u of unplanned) {
+    const ref = { id: u.id, label: u.label, platform: platformString(u.platform), key: '' as ActionKey };
+    opts.onEvent({ type: 'action.queued', ...ref, kind: 'go_binary' });
+    for (const d of u.diagnostics) opts.onEvent({ type: 'diagnostic', diagnostic: d });
+    const more = u.diagnostics.length - 1;
+    const first = u.diagnostics[0]?.message ?? 'its Go packages do not load';
+    const error = u.status === 'skipped' ? 'a dependency failed' : more > 0 ? `${first} (and ${String(more)} more)` : first;
+    finish({ ...ref, status: u.status, durationMs: 0, outputs: [], error });
+  }
 
   // Phase 1: the cache. Lookups run concurrently; their events come out in plan order, so the
   // same build always prints the same lines.
@@ -207,7 +219,7 @@ export async function runBuild(opts: RunBuildOptions): Promise<RunBuildResult> {
   for (const a of opts.plan.actions) if (!outcomes.has(a.id)) skip(a, stopReason());
 
   const interrupted = opts.signal?.aborted === true;
-  const ok = !interrupted && opts.plan.actions.every((a) => outcomes.get(a.id) === 'ok');
+  const ok = !interrupted && unplanned.length === 0 && opts.plan.actions.every((a) => outcomes.get(a.id) === 'ok');
   const finished: BuildFinishedEvent = {
     type: 'build.finished',
     ok,
