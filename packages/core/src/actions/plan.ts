@@ -596,7 +596,8 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
  * would lack that dependency's.
  */
 function linkDeps(planned: PlannedAction[], failed: readonly UnplannedAction[]): { actions: PlannedAction[]; unplanned: UnplannedAction[] } {
-  const unplanned = [...failed];
+  // In id order: planning finishes them in no particular order.
+  const unplanned = [...failed].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
   const out = new Set(failed.map((u) => u.id));
   let actions = planned;
   for (let grew = out.size > 0; grew; ) {
