@@ -108,8 +108,15 @@ export function moduleCacheSource(moduleCache: string, localModules: ReadonlySet
           else if (compareGoVersions(mod.value.go, '1.17') >= 0) r = false;
           else {
             own = false;
-            const answers = mod.value.requires.map((q) => visit(q.path, q.version));
-            r = answers.includes(true) ? true : answers.includes(undefined) ? undefined : false;
+            r = false;
+            for (const q of mod.value.requires) {
+              const a = visit(q.path, q.version);
+              if (a === true) {
+                r = true;
+                break;
+              }
+              if (a === undefined) r = undefined;
+            }
           }
         }
         if (r === undefined) {
