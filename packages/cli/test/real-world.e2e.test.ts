@@ -541,6 +541,59 @@ describe('repositories gob did not write', () => {
     expect(await buildAndRun(root, cache, '//cmd/app:app', 'gob-out/bin/cmd/app/app', [], { ...env, GOMODCACHE: forkCache })).toEqual({ status: 'cached', value: 'fork+forked, edited' });
   });
 
+  it('without a go.work, a workspace module is local only to the main modules that replace it: the others use, and are keyed by, its published version', async () => {
+    const { root, cache } = await fresh();
+    const only = (word: string) => `package only\n\nfunc Name() string { return "${word}" }\n`;
+    const modules = await moduleProxy([
+      {
+        path: 'example.com/Ext',
+        version: 'v1.0.0',
+        files: {
+          'go.mod': 'module example.com/Ext\n\ngo 1.26\n\nrequire example.com/lib v1.0.0\n',
+          'ext.go': 'package ext\n\nimport "example.com/lib/only"\n\nfunc Name() string { return "ext+" + only.Name() }\n',
+        },
+      },
+      { path: 'example.com/lib', version: 'v1.0.0', files: { 'go.mod': 'module example.com/lib\n\ngo 1.26\n', 'only/only.go': only('published') } },
+    ]);
+    const app = (name: string, replace: string) => ({
+      [`${name}/go.mod`]: `module example.com/${name}\n\ngo 1.26\n\nrequire (\n\texample.com/Ext v1.0.0\n\texample.com/lib v1.0.0\n)\n${replace}`,
+      [`${name}/main.go`]: 'package main\n\nimport ext "example.com/Ext"\n\nfunc main() { println(ext.Name()) }\n',
+      [`${name}/BUILD.yaml`]: `targets:\n  ${name}:\n    kind: go_binary\n`,
+    });
+    await writeTree(root, {
+      'gob.yaml': 'version: 1\ngo:\n  env: { GOFLAGS: "-modcacherw" }\n',
+      'lib/go.mod': 'module example.com/lib\n\ngo 1.26\n',
+      'lib/only/only.go': only('checkout'),
+      ...app('local', '\nreplace example.com/lib => ../lib\n'),
+      ...app('published', ''),
+    });
+    await modules.tidy(path.join(root, 'local'));
+    await modules.tidy(path.join(root, 'published'));
+    const env = modules.env;
+    const run = (name: string) => buildAndRun(root, cache, `//${name}:${name}`, `gob-out/bin/${name}/${name}`, [], env);
+    expect(await run('local')).toEqual({ status: 'built', value: 'ext+checkout' });
+    expect(await run('published')).toEqual({ status: 'built', value: 'ext+published' });
+    await fs.writeFile(path.join(root, 'lib/only/only.go'), only('checkout, edited'));
+    expect(await run('published')).toEqual({ status: 'cached', value: 'ext+published' });
+    expect(await run('local')).toEqual({ status: 'built', value: 'ext+checkout, edited' });
+
+    // On an empty module cache, planning the build that takes lib as a published version reads
+    // only example.com/Ext's go.mod: what Ext imports cannot be local there, so its files are
+    // not downloaded. The build that replaces lib needs them.
+    const fresh1 = await modules.newModuleCache();
+    const ext = path.join(fresh1, 'example.com/!ext@v1.0.0');
+    const dry = async (name: string): Promise<string | undefined> => {
+      const r = await gob(['build', `//${name}:${name}`, '--dry-run', '--ui=json'], { cwd: root, cacheDir: cache, env: { ...env, GOMODCACHE: fresh1 } });
+      expect(r.code, r.stderr).toBe(0);
+      return finishedBy(r.events).get(`//${name}:${name}`);
+    };
+    expect(await dry('published')).toBe('cached');
+    await expect(fs.stat(path.join(fresh1, 'cache/download/example.com/!ext/@v/v1.0.0.mod'))).resolves.toBeTruthy();
+    await expect(fs.stat(ext)).rejects.toThrow();
+    expect(await dry('local')).toBe('cached');
+    await expect(fs.stat(ext)).resolves.toBeTruthy();
+  });
+
   it('--stamp fills x_defs from stamp.command, and each stamp value has its own cache entry', async () => {
     const { root, cache } = await fresh();
     await writeTree(root, {

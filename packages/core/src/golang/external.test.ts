@@ -89,4 +89,15 @@ describe('reading external modules in the module cache', () => {
     expect(later.mayImportLocal('example.com/a', 'v1.0.0')).toBe(true);
     expect(later.mayImportLocal('example.com/p', 'v1.0.0')).toBe(true);
   });
+
+  it('answers for the local modules of the build asking: a module the workspace holds but this main module takes as a published version is not local', async () => {
+    const cache = await moduleCache();
+    forgetExternalMemos();
+    const source = moduleCacheSource(cache, new Set(['example.com/lib', 'example.com/other']));
+    // Asked first for a build to which only example.com/other is local, then for one to which both are.
+    expect(source.mayImportLocal('example.com/Ext', 'v1.0.0', new Set(['example.com/other']))).toBe(false);
+    expect(source.mayImportLocal('example.com/Ext', 'v1.0.0')).toBe(true);
+    expect(source.mayImportLocal('example.com/Ext', 'v1.0.0', new Set(['example.com/lib']))).toBe(true);
+    expect(source.mayImportLocal('example.com/Ext', 'v1.0.0', new Set(['example.com/other']))).toBe(false);
+  });
 });

@@ -30,9 +30,12 @@ import { classifyPackageFiles, needsHeader, type BuildContext, type DirFile } fr
 export interface ExternalSource {
   /**
    * Whether packages of `modulePath@version` can import packages of a local module; undefined
-   * when a go.mod that decides it is not in the module cache (`unread` names it).
+   * when a go.mod that decides it is not in the module cache (`unread` names it). `locals`: the
+   * modules that are local for the build asking (a subset of the source's; default: all of them).
+   * In a repository of modules without a go.work, a module the workspace holds is local only
+   * for the main modules that `replace` it with its directory; others take a published version.
    */
-  mayImportLocal(modulePath: string, version: string): boolean | undefined;
+  mayImportLocal(modulePath: string, version: string, locals?: ReadonlySet<string>): boolean | undefined;
   /**
    * The imports of an external package's Go files for `ctx`, or undefined when it cannot be read.
    * `modulePath` is the module the import path belongs to; its files are those of `filesPath` at
@@ -62,20 +65,31 @@ export function moduleCacheSource(moduleCache: string, localModules: ReadonlySet
   const reach = new Map<string, boolean>(memo.reach);
   const imports = memo.imports;
   const unread = new Set<string>();
-  const locals = [...localModules];
-  const mentionsLocal = (text: string): boolean => locals.some((p) => text.includes(p));
+  // Answers are kept by the set of local modules they are for: those for the source's own set
+  // (the common case, and the only one a single main module or a go.work has) by module alone.
+  const sets = new WeakMap<ReadonlySet<string>, { locals: readonly string[]; setKey: string }>();
+  const setInfo = (localSet: ReadonlySet<string>): { locals: readonly string[]; setKey: string } => {
+    let info = sets.get(localSet);
+    if (info === undefined) {
+      const locals = [...localSet].sort();
+      info = { locals, setKey: localSet.size === localModules.size ? '' : `${hashBytes(locals.join('\0')).slice(0, 16)}\0` };
+      sets.set(localSet, info);
+    }
+    return info;
+  };
   return {
     unread,
     moduleCache,
-    mayImportLocal(modulePath, version) {
+    mayImportLocal(modulePath, version, localSet = localModules) {
+      const { locals, setKey } = setInfo(localSet);
       // Answers that followed requirements are kept only when no go.mod on the way was missing.
       let sawUnread = false;
       const decided: string[] = [];
       const visit = (p: string, v: string): boolean | undefined => {
-        const id = `${p}@${v}`;
+        const id = `${setKey}${p}@${v}`;
         const known = reach.get(id);
         if (known !== undefined) return known;
-        if (unread.has(id)) {
+        if (unread.has(`${p}@${v}`)) {
           sawUnread = true;
           return undefined;
         }
@@ -90,11 +104,11 @@ export function moduleCacheSource(moduleCache: string, localModules: ReadonlySet
           // Not downloaded (unknown), or a module from before go.mod files (it may import anything).
           if (fs.existsSync(dir)) r = true;
           else {
-            unread.add(id);
+            unread.add(`${p}@${v}`);
             sawUnread = true;
             r = undefined;
           }
-        } else if (!mentionsLocal(text) && atLeastGo117(text)) {
+        } else if (!locals.some((l) => text.includes(l)) && atLeastGo117(text)) {
           // The common case, without parsing: a recent go.mod that names no local module.
           r = false;
         } else {
@@ -102,7 +116,7 @@ export function moduleCacheSource(moduleCache: string, localModules: ReadonlySet
           // No go line: a go.mod from go 1.11/1.12, or the one go writes for a module that has
           // none. Such a module may import anything.
           if (!mod.ok || mod.value.go === undefined) r = true;
-          else if (mod.value.requires.some((q) => localModules.has(q.path))) r = true;
+          else if (mod.value.requires.some((q) => localSet.has(q.path))) r = true;
           // Since go 1.17 a go.mod lists every module its packages import from, directly or
           // not; before, only the direct ones: follow those.
           else if (compareGoVersions(mod.value.go, '1.17') >= 0) r = false;

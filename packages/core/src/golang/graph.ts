@@ -550,6 +550,17 @@ export async function loadGoPackages(
    */
   const viaMemo = new Map<string, readonly string[]>();
   const unreadVia = new Map<string, Set<string>>();
+  // The workspace's modules that are local for a main module: all of them in a go.work; without
+  // one, the main module and those its go.mod replaces with their directories.
+  const localsByMain = new Map<GoModule, ReadonlySet<string>>();
+  const localsFor = (main: GoModule): ReadonlySet<string> => {
+    let set = localsByMain.get(main);
+    if (set === undefined) {
+      set = new Set(modules.modules.map((m) => m.path).filter((p) => modules.resolveImport(p, main).kind === 'local'));
+      localsByMain.set(main, set);
+    }
+    return set;
+  };
   const localsThrough = (b: BuildState, from: FoundPkg, imp: string, first: ExternalModuleRef): readonly string[] => {
     const ext = req.external;
     if (ext === undefined) return [];
@@ -557,6 +568,7 @@ export async function loadGoPackages(
     const memo = viaMemo.get(memoKey);
     if (memo !== undefined) return memo;
     const main = b.main ?? from.module;
+    const locals = localsFor(main);
     const found = new Set<string>();
     const queue: { importPath: string; module: ExternalModuleRef }[] = [];
     const seen = new Set<string>([imp]);
@@ -568,7 +580,7 @@ export async function loadGoPackages(
     const enqueue = (importPath: string, module: ExternalModuleRef): void => {
       const at = filesOf(module);
       if (at === undefined) return;
-      const may = ext.mayImportLocal(at.path, at.version);
+      const may = ext.mayImportLocal(at.path, at.version, locals);
       if (may === undefined) unread(at);
       else if (may) queue.push({ importPath, module });
     };
