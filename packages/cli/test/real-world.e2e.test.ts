@@ -31,6 +31,19 @@ async function buildAndRun(
   return { status, value: (await execFileAsync(path.join(root, bin))).stderr.trim() };
 }
 
+/**
+ * An external module that requires example.com/lib and imports its package `only` (upper case in
+ * its path: the module cache spells it example.com/!ext).
+ */
+const EXT_IMPORTING_LIB = {
+  path: 'example.com/Ext',
+  version: 'v1.0.0',
+  files: {
+    'go.mod': 'module example.com/Ext\n\ngo 1.26\n\nrequire example.com/lib v1.0.0\n',
+    'ext.go': 'package ext\n\nimport "example.com/lib/only"\n\nfunc Name() string { return "ext+" + only.Name() }\n',
+  },
+};
+
 async function fresh(): Promise<{ root: string; cache: string }> {
   const root = await tempDir('gob-rw-');
   const cache = await tempDir('gob-cache-');
@@ -454,14 +467,7 @@ describe('repositories gob did not write', () => {
     // example.com/lib/only, which this workspace replaces with its own lib/: go compiles
     // lib/only from the checkout, though no package here imports it.
     const modules = await moduleProxy([
-      {
-        path: 'example.com/Ext',
-        version: 'v1.0.0',
-        files: {
-          'go.mod': 'module example.com/Ext\n\ngo 1.26\n\nrequire example.com/lib v1.0.0\n',
-          'ext.go': 'package ext\n\nimport "example.com/lib/only"\n\nfunc Name() string { return "ext+" + only.Name() }\n',
-        },
-      },
+      EXT_IMPORTING_LIB,
       // A fork go.mod can replace example.com/Ext with: go then reads the fork's files, and
       // those import another package of lib.
       {
@@ -545,14 +551,7 @@ describe('repositories gob did not write', () => {
     const { root, cache } = await fresh();
     const only = (word: string) => `package only\n\nfunc Name() string { return "${word}" }\n`;
     const modules = await moduleProxy([
-      {
-        path: 'example.com/Ext',
-        version: 'v1.0.0',
-        files: {
-          'go.mod': 'module example.com/Ext\n\ngo 1.26\n\nrequire example.com/lib v1.0.0\n',
-          'ext.go': 'package ext\n\nimport "example.com/lib/only"\n\nfunc Name() string { return "ext+" + only.Name() }\n',
-        },
-      },
+      EXT_IMPORTING_LIB,
       { path: 'example.com/lib', version: 'v1.0.0', files: { 'go.mod': 'module example.com/lib\n\ngo 1.26\n', 'only/only.go': only('published') } },
     ]);
     const app = (name: string, replace: string) => ({
