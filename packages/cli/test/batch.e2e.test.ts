@@ -241,6 +241,12 @@ describe('batched go builds', () => {
       'd/BUILD.yaml': 'targets:\n  d:\n    kind: go_binary\n',
       'e/main.go': main('_ "example.com/k/lib"'),
       'e/BUILD.yaml': 'targets:\n  e:\n    kind: go_binary\n',
+      // Two targets that import one broken package: its error is told once.
+      'broken/broken.go': 'package broken\n\nimport _ "example.com/k/gone"\n',
+      'f/main.go': main('_ "example.com/k/broken"'),
+      'f/BUILD.yaml': 'targets:\n  f:\n    kind: go_binary\n',
+      'g/main.go': main('_ "example.com/k/broken"'),
+      'g/BUILD.yaml': 'targets:\n  g:\n    kind: go_binary\n',
     });
     const stopped = await gob(['build', '//...'], { cwd: root, cacheDir: cache });
     expect(stopped.code).toBe(2);
@@ -249,10 +255,10 @@ describe('batched go builds', () => {
 
     const kept = await gob(['build', '//...', '-k', '--ui=json'], { cwd: root, cacheDir: cache });
     expect(kept.code).toBe(1);
-    expect(Object.fromEntries(finishedBy(kept.events))).toEqual({ '//a:a': 'failed', '//b:b': 'built', '//c:c': 'skipped', '//d:d': 'failed', '//e:e': 'built' });
+    expect(Object.fromEntries(finishedBy(kept.events))).toEqual({ '//a:a': 'failed', '//b:b': 'built', '//c:c': 'skipped', '//d:d': 'failed', '//e:e': 'built', '//f:f': 'failed', '//g:g': 'failed' });
     // Each failure comes with its own errors, where go would put them.
     const errors = kept.events.flatMap((e) => (e.type === 'diagnostic' ? [`${e.diagnostic.location?.file ?? ''}:${e.diagnostic.code}`] : []));
-    expect(errors.sort()).toEqual(['a/main.go:import-not-found', 'd/main.go:no-required-module']);
+    expect(errors.sort()).toEqual(['a/main.go:import-not-found', 'broken/broken.go:import-not-found', 'd/main.go:no-required-module']);
     const reason = (label: string) => kept.events.flatMap((e) => (e.type === 'action.finished' && e.label === label ? [e.error] : []));
     expect(reason('//a:a')).toEqual(['package example.com/k/a imports example.com/k/missing: no directory missing for package example.com/k/missing in module example.com/k']);
     expect(reason('//c:c')).toEqual(['a dependency failed']);
@@ -260,7 +266,7 @@ describe('batched go builds', () => {
     const plain = await gob(['build', '//...', '-k'], { cwd: root, cacheDir: cache });
     expect(plain.code).toBe(1);
     expect(plain.stderr).toContain('a/main.go:3:10: error: package example.com/k/a imports example.com/k/missing');
-    expect(plain.stdout).toMatch(/0 built, 2 cached, 2 failed/);
+    expect(plain.stdout).toMatch(/0 built, 2 cached, 4 failed/);
   });
 
   it('builds each platform with its own go process, into its own directory', async () => {

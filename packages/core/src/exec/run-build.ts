@@ -130,11 +130,18 @@ export async function runBuild(opts: RunBuildOptions): Promise<RunBuildResult> {
   }
   // Targets the planner could not plan (with keepGoing): their errors, then their end. They
   // have no key.
+  // An error in a package several of them import is reported once.
   const unplanned = opts.plan.unplanned ?? [];
+  const reported = new Set<string>();
   for (const u of unplanned) {
     const ref = { id: u.id, label: u.label, platform: platformString(u.platform), key: '' as ActionKey };
     opts.onEvent({ type: 'action.queued', ...ref, kind: 'go_binary' });
-    for (const d of u.diagnostics) opts.onEvent({ type: 'diagnostic', diagnostic: d });
+    for (const d of u.diagnostics) {
+      const id = JSON.stringify(d);
+      if (reported.has(id)) continue;
+      reported.add(id);
+      opts.onEvent({ type: 'diagnostic', diagnostic: d });
+    }
     const more = u.diagnostics.length - 1;
     const first = u.diagnostics[0]?.message ?? 'its Go packages do not load';
     const error = u.status === 'skipped' ? 'a dependency failed' : more > 0 ? `${first} (and ${String(more)} more)` : first;
