@@ -103,6 +103,10 @@ export class LogReporter implements Reporter {
     const log = this.#logger;
     if (log === undefined) return;
     switch (e.type) {
+      case 'plan.progress':
+        if (e.step === 'downloading-modules') log.info({ modules: e.modules }, 'planning: go is downloading modules');
+        else log.debug('planning');
+        return;
       case 'build.started':
         log.info({ workspace: e.workspace, patterns: e.patterns, targets: e.targets.length, profile: e.profile, platforms: e.platforms, jobs: e.jobs, dryRun: e.dryRun, actions: e.actions }, 'build started');
         return;

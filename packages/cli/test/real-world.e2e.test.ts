@@ -100,6 +100,12 @@ describe('no-op builds', () => {
     expect(second.code).toBe(0);
     const third = await gob(['build', '//...', '--ui=json'], { cwd: root, cacheDir: cache });
     expect(third.code).toBe(0);
+    // The first build planned from scratch and said so before it started; the third reused
+    // that plan, and says nothing about planning. Nothing had to be downloaded.
+    const steps = (events: typeof first.events) => events.flatMap((e) => (e.type === 'plan.progress' ? [e.step] : []));
+    expect(steps(first.events)).toEqual(['planning']);
+    expect(first.events.findIndex((e) => e.type === 'plan.progress')).toBeLessThan(first.events.findIndex((e) => e.type === 'build.started'));
+    expect(steps(third.events)).toEqual([]);
     const hashing = third.events.find((e) => e.type === 'log' && e.message === 'file hashing');
     expect(hashing?.type === 'log' ? hashing.data : undefined).toMatchObject({ fileReads: 0 });
     expect(goBuildsRun(third.events)).toBe(0);
@@ -581,15 +587,20 @@ describe('repositories gob did not write', () => {
     // not downloaded. The build that replaces lib needs them.
     const fresh1 = await modules.newModuleCache();
     const ext = path.join(fresh1, 'example.com/!ext@v1.0.0');
+    // Each plan says what it waits for: one download of one module (Ext's go.mod, then its files).
+    let steps: string[] = [];
     const dry = async (name: string): Promise<string | undefined> => {
       const r = await gob(['build', `//${name}:${name}`, '--dry-run', '--ui=json'], { cwd: root, cacheDir: cache, env: { ...env, GOMODCACHE: fresh1 } });
       expect(r.code, r.stderr).toBe(0);
+      steps = r.events.flatMap((e) => (e.type === 'plan.progress' ? [e.step === 'planning' ? e.step : `downloading ${String(e.modules)}`] : []));
       return finishedBy(r.events).get(`//${name}:${name}`);
     };
     expect(await dry('published')).toBe('cached');
+    expect(steps).toEqual(['planning', 'downloading 1', 'planning']);
     await expect(fs.stat(path.join(fresh1, 'cache/download/example.com/!ext/@v/v1.0.0.mod'))).resolves.toBeTruthy();
     await expect(fs.stat(ext)).rejects.toThrow();
     expect(await dry('local')).toBe('cached');
+    expect(steps).toEqual(['planning', 'downloading 1', 'planning']);
     await expect(fs.stat(ext)).resolves.toBeTruthy();
   });
 
@@ -665,7 +676,8 @@ describe('small commands', () => {
       cwd: root,
       env: { ...process.env, GOB: GOB_MAIN, GOB_CACHE_DIR: cache, CI: 'true' },
     });
-    expect(stdout).toContain('"type":"build.started"');
+    // A fresh build's stream starts with its planning step (docs/events.md).
+    expect(JSON.parse(stdout)).toMatchObject({ type: 'plan.progress', step: 'planning' });
     expect(stderr).not.toMatch(/EPIPE|\n\s+at /);
   });
 

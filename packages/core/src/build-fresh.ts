@@ -79,6 +79,9 @@ export async function buildFresh(opts: BuildOptions, run: { startedAt: number; r
     statCachePath: path.join(cacheDir, 'stat', `${hashBytes(workspace.root).slice(0, 16)}.json`),
     derive: GO_HEADER_DERIVE,
   });
+  // After the configuration loaded: a stream whose gob.yaml or BUILD.yaml is wrong holds only
+  // its diagnostics (docs/events.md).
+  opts.onEvent({ type: 'plan.progress', step: 'planning' });
   await hasher.load();
 
   const disk = nodeGoIO(workspace.root);
@@ -97,6 +100,7 @@ export async function buildFresh(opts: BuildOptions, run: { startedAt: number; r
     stamp,
     probeCacheDir: cacheDir,
     keepGoing: opts.keepGoing,
+    onEvent: opts.onEvent,
   });
   if (!planned.ok) return { kind: 'invalid', diagnostics: planned.error, root: workspace.root };
   const plan = planned.value;

@@ -38,6 +38,19 @@ export interface BuildStartedEvent {
   readonly actions: number;
 }
 
+/**
+ * What a plan made from scratch is doing, before `build.started`: `planning` when it begins (no
+ * plan snapshot could be reused, so gob reads the workspace's packages) and again when a download
+ * is over; `downloading-modules` while go fetches modules the plan has to read (`modules` of
+ * them; see docs/caching.md). A build whose plan is reused emits none.
+ */
+export interface PlanProgressEvent {
+  readonly type: 'plan.progress';
+  readonly step: 'planning' | 'downloading-modules';
+  /** For `downloading-modules`: how many modules go is asked for. */
+  readonly modules?: number | undefined;
+}
+
 export interface ActionQueuedEvent extends ActionRef {
   readonly type: 'action.queued';
   readonly kind: ActionKind;
@@ -121,6 +134,7 @@ export interface LogEvent {
 }
 
 export type GobEvent =
+  | PlanProgressEvent
   | BuildStartedEvent
   | ActionQueuedEvent
   | ActionStartedEvent

@@ -127,6 +127,7 @@ export class GithubReporter implements Reporter {
         this.#plain.onEvent(event);
         this.#annotate(diagnosticAnnotation(event.diagnostic, (file) => this.#repoRelative(path.resolve(this.#workspaceRoot, file))));
         return;
+      case 'plan.progress':
       case 'action.queued':
       case 'action.cached':
       case 'log':

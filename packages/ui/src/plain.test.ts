@@ -165,6 +165,26 @@ describe('PlainReporter on recorded streams', () => {
     );
   });
 
+  it('one line when go starts downloading modules for the plan, none for the other progress steps', () => {
+    const step = (modules?: number): StampedEvent => ({
+      type: 'plan.progress',
+      ...(modules === undefined ? { step: 'planning' } : { step: 'downloading-modules', modules }),
+      time: '2026-01-01T00:00:00.000Z',
+      v: 1,
+    });
+    // Two downloads at once (5, then 2 more), one ends (7 → 3 left), both end; a later round of 2.
+    const { out, err } = run([step(), step(5), step(7), step(3), step(), step(2), step()]);
+    expect(out).toBe(
+      [
+        'planning: go is downloading 5 modules into the module cache',
+        'planning: go is downloading 7 modules into the module cache',
+        'planning: go is downloading 2 modules into the module cache',
+        '',
+      ].join('\n'),
+    );
+    expect(err).toBe('');
+  });
+
   it('without an err sink everything goes to out', () => {
     let out = '';
     const r = new PlainReporter({ out: { write: (t) => (out += t) }, showOutputs: false });

@@ -1,5 +1,5 @@
 import { formatDiagnostic, type ActionFinishedEvent, type StampedEvent } from '@gob/core';
-import { formatDuration } from './format.js';
+import { formatDuration, plural } from './format.js';
 import type { Reporter, TextSink } from './reporter.js';
 
 export interface PlainReporterOptions {
@@ -23,6 +23,8 @@ export class PlainReporter implements Reporter {
   readonly #source: ((file: string) => string | undefined) | undefined;
   readonly #showOutputs: boolean;
   readonly #logs = new Map<string, string>();
+  /** Modules of the download under way that a line was printed for (plan.progress). */
+  #downloading = 0;
 
   constructor(opts: PlainReporterOptions) {
     this.#out = opts.out;
@@ -33,6 +35,14 @@ export class PlainReporter implements Reporter {
 
   onEvent(event: StampedEvent): void {
     switch (event.type) {
+      case 'plan.progress':
+        // One line when a download starts (or grows), none for the other steps.
+        if (event.step !== 'downloading-modules') this.#downloading = 0;
+        else if ((event.modules ?? 0) > this.#downloading) {
+          this.#downloading = event.modules ?? 0;
+          this.#out.write(`planning: go is downloading ${plural(this.#downloading, 'module')} into the module cache\n`);
+        }
+        return;
       case 'build.started':
         if (event.dryRun) this.#out.write(`dry run: planning ${event.actions} action(s), running nothing\n`);
         return;

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import type { Diagnostic } from '../diagnostics.js';
+import type { EventSink } from '../events.js';
 import type { FileHasher } from '../hashing/index.js';
 import {
   buildContextFromGoEnv,
@@ -33,7 +34,7 @@ import {
 import { err, ok, type Result } from '../util/result.js';
 import { fromWorkspacePath, joinWorkspacePath, resolveLocalPath } from '../util/fs-paths.js';
 import { moduleCacheSource, type ExternalSource } from '../golang/external.js';
-import { downloadModules } from '../golang/module-download.js';
+import { downloadModules, type DownloadRequest } from '../golang/module-download.js';
 import { moduleCacheState } from '../golang/module-cache.js';
 import { isListedFile } from '../golang/io.js';
 import { vcsState } from '../golang/vcs.js';
@@ -197,6 +198,8 @@ export interface PlanRequest {
    * failing the whole plan when some target's packages do not load (`gob build -k`).
    */
   readonly keepGoing?: boolean | undefined;
+  /** Told when planning waits for go to download modules (`plan.progress`). */
+  readonly onEvent?: EventSink | undefined;
 }
 
 /**
@@ -353,6 +356,16 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
   // What external modules import is read by a reader per graph load (external.ts); those of the
   // final loads say which modules stayed unread, and keep what they read for later processes.
   const externalSources: ExternalSource[] = [];
+  // Graphs of several configurations may load (and download) at once: the progress event counts
+  // the modules of every download under way, and says `planning` when none is left.
+  let downloading = 0;
+  const download = async (d: DownloadRequest): Promise<void> => {
+    downloading += d.modules.length;
+    req.onEvent?.({ type: 'plan.progress', step: 'downloading-modules', modules: downloading });
+    await downloadModules(d);
+    downloading -= d.modules.length;
+    req.onEvent?.(downloading === 0 ? { type: 'plan.progress', step: 'planning' } : { type: 'plan.progress', step: 'downloading-modules', modules: downloading });
+  };
   const loadGraph = async (roots: WorkspacePath[], ctx: BuildContext, modules: ModuleSet, moduleCache: string, env: Record<string, string>): Promise<Result<PackageGraph, Diagnostic[]>> => {
     const memoDir = req.probeCacheDir === undefined ? undefined : path.join(req.probeCacheDir, 'external');
     const locals = new Set(modules.modules.map((m) => m.path));
@@ -370,7 +383,7 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
         return graph;
       }
       tried = unread;
-      await downloadModules({ goBin, cwd: workspace.root, env, moduleCache, modules: ids });
+      await download({ goBin, cwd: workspace.root, env, moduleCache, modules: ids });
     }
   };
   const graphFor = async (id: string, ctx: BuildContext, modules: ModuleSet, moduleCache: string, env: Record<string, string>, root: WorkspacePath): Promise<Result<PackageGraph, Diagnostic[]>> => {

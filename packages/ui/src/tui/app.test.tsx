@@ -166,6 +166,26 @@ describe('TUI frames from recorded builds', () => {
     expect(l.at(-1)).toBe('3 built, 147 cached (133 local, 14 remote), 0 failed in 4.0s');
   });
 
+  it('before the build starts: a planning line with its clock, and what go is downloading', () => {
+    const since = Date.parse('2026-01-01T00:00:00.000Z');
+    const planning = stamp({ type: 'plan.progress', step: 'planning' });
+    const downloading = stamp({ type: 'plan.progress', step: 'downloading-modules', modules: 12 });
+    const one = stamp({ type: 'plan.progress', step: 'downloading-modules', modules: 1 });
+    const only = (f: string): string => {
+      const l = lines(f);
+      expect(l).toHaveLength(1);
+      expect(l[0]).toMatch(SPINNER);
+      return (l[0] ?? '').replace(SPINNER, '');
+    };
+    expect(only(frame([planning], since + 300))).toBe('planning  0.3s');
+    expect(only(frame([planning, downloading], since + 2500))).toBe('planning: go is downloading 12 modules into the module cache  2.5s');
+    expect(only(frame([planning, one], since + 2500))).toBe('planning: go is downloading 1 module into the module cache  2.5s');
+    // Once the build starts, the header and the progress bar replace it.
+    const f = frame([planning, downloading, stamp({ type: 'build.started', command: 'build', workspace: '/ws', patterns: ['//...'], targets: [], profile: 'default', platforms: ['linux/amd64'], jobs: 2, dryRun: false, actions: 3 })], since + 3000);
+    expect(f).not.toContain('planning');
+    expect(f).toContain('0/3');
+  });
+
   it('prints diagnostics as the compiler-style text of formatDiagnostic', () => {
     const diag = stamp({
       type: 'diagnostic',

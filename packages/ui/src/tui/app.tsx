@@ -1,5 +1,5 @@
 import { Static } from 'ink';
-import { LiveArea } from './live-area.js';
+import { LiveArea, PlanningLine } from './live-area.js';
 import { StaticItemView } from './static-item.js';
 import type { TuiState } from './store.js';
 
@@ -35,6 +35,7 @@ export function App({ state, now, source, showOutputs, live = true }: AppProps) 
         )}
       </Static>
       {live && state.build !== undefined && state.finished === undefined ? <LiveArea state={state} now={now} platformWidth={platformWidth} /> : null}
+      {live && state.build === undefined && state.planning !== undefined && state.finished === undefined ? <PlanningLine planning={state.planning} now={now} /> : null}
     </>
   );
 }

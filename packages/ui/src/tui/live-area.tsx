@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
-import type { RunningAction, TuiState } from './store.js';
+import type { Planning, RunningAction, TuiState } from './store.js';
+import { plural } from '../format.js';
 import { useTerminalSize } from './terminal-size.js';
 import { progressBar, spinnerFrame, truncate } from './text.js';
 
@@ -26,6 +27,22 @@ export function LiveArea({ state, now, platformWidth }: { state: TuiState; now: 
       {hidden > 0 ? <Text dimColor>{truncate(shown.length > 0 ? `  … and ${hidden} more running` : `  ${hidden} running`, columns)}</Text> : null}
       <ProgressLine state={state} now={now} columns={columns} />
     </Box>
+  );
+}
+
+/**
+ * The live area before the build starts, while gob plans from scratch: what it is doing and for
+ * how long, so a plan that waits for go to download modules does not look like a hang.
+ */
+export function PlanningLine({ planning, now }: { planning: Planning; now: number }) {
+  const { columns } = useTerminalSize();
+  const n = planning.downloading;
+  const what = n === undefined ? 'planning' : `planning: go is downloading ${plural(n, 'module')} into the module cache`;
+  const elapsed = clock(now - planning.since);
+  return (
+    <Text wrap="truncate-end">
+      <Text color="cyan">{spinnerFrame(now)}</Text> {truncate(what, Math.max(8, columns - 4 - elapsed.length))}  <Text dimColor>{elapsed}</Text>
+    </Text>
   );
 }
 

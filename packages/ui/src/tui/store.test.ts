@@ -49,6 +49,19 @@ describe('reduce', () => {
     expect(s.running).toEqual([]);
   });
 
+  it('says what a plan made from scratch is doing, from its first plan.progress until build.started', () => {
+    const first = ev({ type: 'plan.progress', step: 'planning' });
+    let s = reduce(initialState(), first);
+    expect(s.planning).toEqual({ since: Date.parse(first.time), downloading: undefined });
+    s = reduce(s, ev({ type: 'plan.progress', step: 'downloading-modules', modules: 12 }));
+    expect(s.planning).toEqual({ since: Date.parse(first.time), downloading: 12 });
+    s = reduce(s, ev({ type: 'plan.progress', step: 'planning' }));
+    expect(s.planning).toEqual({ since: Date.parse(first.time), downloading: undefined });
+    expect(s.items).toEqual([]);
+    s = reduce(s, started(3));
+    expect(s.planning).toBeUndefined();
+  });
+
   it('takes the header from build.started and prints it first', () => {
     const s = reduce(initialState(), started(3));
     expect(s.total).toBe(3);

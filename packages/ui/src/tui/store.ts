@@ -65,7 +65,17 @@ export type StaticItem =
   | { readonly kind: 'log'; readonly key: string; readonly level: 'warn' | 'error'; readonly message: string }
   | { readonly kind: 'summary'; readonly key: string; readonly summary: BuildSummary; readonly results: readonly FinishedAction[] };
 
+/** What a plan made from scratch is doing, from `plan.progress` until `build.started`. */
+export interface Planning {
+  /** Epoch milliseconds of the first `plan.progress`. */
+  readonly since: number;
+  /** While go downloads modules the plan has to read: how many. */
+  readonly downloading?: number | undefined;
+}
+
 export interface TuiState {
+  /** Set by `plan.progress`, cleared by `build.started`: the live area then says "planning". */
+  readonly planning: Planning | undefined;
   /** From `build.started`; undefined before it (e.g. a config error). */
   readonly build: BuildInfo | undefined;
   /** Epoch milliseconds of `build.started`. */
@@ -92,6 +102,7 @@ const ZERO: Counts = { built: 0, cached: 0, cachedLocal: 0, cachedRemote: 0, fai
 
 export function initialState(): TuiState {
   return {
+    planning: undefined,
     build: undefined,
     startedAt: undefined,
     total: 0,
@@ -109,6 +120,14 @@ export function initialState(): TuiState {
 /** Folds one event into the view state. Pure: `state` is never modified. */
 export function reduce(state: TuiState, event: StampedEvent): TuiState {
   switch (event.type) {
+    case 'plan.progress':
+      return {
+        ...state,
+        planning: {
+          since: state.planning?.since ?? Date.parse(event.time),
+          downloading: event.step === 'downloading-modules' ? event.modules : undefined,
+        },
+      };
     case 'build.started': {
       const build: BuildInfo = {
         command: event.command,
@@ -120,7 +139,7 @@ export function reduce(state: TuiState, event: StampedEvent): TuiState {
         dryRun: event.dryRun,
         actions: event.actions,
       };
-      return append({ ...state, build, startedAt: Date.parse(event.time), total: event.actions }, { kind: 'header', build });
+      return append({ ...state, planning: undefined, build, startedAt: Date.parse(event.time), total: event.actions }, { kind: 'header', build });
     }
     case 'action.queued':
       return event.label.length > state.labelWidth ? { ...state, labelWidth: event.label.length } : state;

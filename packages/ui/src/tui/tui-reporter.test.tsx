@@ -93,6 +93,22 @@ describe('createTuiReporter', () => {
     await r.close();
   });
 
+  it('ticks the planning clock while a plan is made, before anything runs', async () => {
+    const term = fakeTerminal();
+    const t0 = Date.parse('2026-01-01T00:00:00.000Z');
+    let now = t0;
+    const r = createTuiReporter({ stdout: term.stdout, showOutputs: true, frameMs: 10, now: () => now });
+    r.onEvent({ type: 'plan.progress', step: 'downloading-modules', modules: 3, time: new Date(t0).toISOString(), v: 1 });
+    now = t0 + 2300;
+    await vi.waitFor(() => {
+      expect(term.text()).toContain('planning: go is downloading 3 modules into the module cache  2.3s');
+    });
+    await r.close();
+    // A plan that never reached build.started (a crash) leaves no planning line behind.
+    const raw = term.raw();
+    if (raw.includes(HIDE_CURSOR)) expect(raw.slice(raw.lastIndexOf('\x1b[2K'))).not.toMatch(SPINNER);
+  });
+
   it('prints each finished line and the failure output once, then the summary, and restores the cursor', async () => {
     const term = fakeTerminal();
     const r = createTuiReporter({ stdout: term.stdout, showOutputs: true, frameMs: 5 });

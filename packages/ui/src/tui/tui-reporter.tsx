@@ -29,8 +29,8 @@ export interface TuiReporterOptions {
  * changed or something runs (the clocks tick), so a burst of hundreds of cache hits costs one
  * frame, not hundreds.
  *
- * Ink is mounted on the first event, not before, so a command that fails before building (a
- * config error printed by the CLI) never touches the terminal. `close()` draws the last frame,
+ * Ink is mounted on the first event, not before, so a command that stops before reporting
+ * anything never touches the terminal. `close()` draws the last frame,
  * unmounts Ink and waits for it to finish writing; that shows the cursor again and leaves only
  * the log and the summary on screen — after success, failure or an interrupted build alike.
  */
@@ -78,7 +78,9 @@ class TuiReporter implements Reporter {
   }
 
   #frame(): void {
-    if (this.#ink === undefined || (!this.#dirty && this.#state.running.length === 0)) return;
+    // Clocks tick while actions run, and while a plan is being made (the planning line).
+    const ticking = this.#state.running.length > 0 || (this.#state.planning !== undefined && this.#state.build === undefined);
+    if (this.#ink === undefined || (!this.#dirty && !ticking)) return;
     this.#dirty = false;
     this.#ink.rerender(this.#tree());
   }
