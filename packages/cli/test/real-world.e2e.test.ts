@@ -184,6 +184,49 @@ describe('repositories gob did not write', () => {
     expect(await build()).toEqual(new Map([['//cmd/c:app', 'cached'], ['//cmd/cpp:app', 'built']]));
   });
 
+  it("puts the Fortran compiler go would use, and its version, in the key of a binary with Fortran files, and only there", async () => {
+    const { root, cache } = await fresh();
+    const tools = await tempDir('gob-fc-');
+    dirs.push(tools);
+    // Fortran compilers whose --version the test controls; they compile with gfortran. Named
+    // gfortran, so that go links the Fortran runtime. go finds FC in its config file (GOENV),
+    // which gob does not read itself: it asks go.
+    const fc = async (dir: string): Promise<string> => {
+      const bin = path.join(tools, dir, 'gfortran');
+      await fs.mkdir(path.dirname(bin), { recursive: true });
+      await fs.writeFile(bin, `#!/bin/sh\nif [ "$1" = "--version" ]; then echo "fake fortran $(cat '${tools}/version')"; exit 0; fi\nexec gfortran "$@"\n`, { mode: 0o755 });
+      return bin;
+    };
+    const [first, second] = [await fc('a'), await fc('b')];
+    await fs.writeFile(path.join(tools, 'version'), '1\n');
+    const goenv = path.join(tools, 'goenv');
+    await fs.writeFile(goenv, `FC=${first}\n`);
+    const target = 'targets:\n  app:\n    kind: go_binary\n';
+    await writeTree(root, {
+      'gob.yaml': 'version: 1\ngo:\n  env: { CGO_ENABLED: "1" }\n',
+      'go.mod': 'module example.com/fortran\n\ngo 1.26\n',
+      'fort/add.f90': 'function add(a, b) bind(c, name="add")\n  use iso_c_binding\n  integer(c_int), value :: a, b\n  integer(c_int) :: add\n  add = a + b\nend function add\n',
+      'fort/fort.go': 'package fort\n\n// int add(int a, int b);\nimport "C"\n\nfunc Add(a, b int) int { return int(C.add(C.int(a), C.int(b))) }\n',
+      'cmd/f/main.go': 'package main\n\nimport "example.com/fortran/fort"\n\nfunc main() { println(fort.Add(2, 3)) }\n',
+      'cmd/f/BUILD.yaml': target,
+      'cmd/c/main.go': 'package main\n\n// static int one(void) { return 1; }\nimport "C"\n\nfunc main() { println(int(C.one())) }\n',
+      'cmd/c/BUILD.yaml': target,
+    });
+    const build = async (...flags: string[]): Promise<Map<string, string>> => {
+      const r = await gob(['build', '//...', '--ui=json', ...flags], { cwd: root, cacheDir: cache, env: { GOENV: goenv } });
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      return finishedBy(r.events);
+    };
+    expect(await build()).toEqual(new Map([['//cmd/c:app', 'built'], ['//cmd/f:app', 'built']]));
+    expect((await execFileAsync(path.join(root, 'gob-out/bin/cmd/f/app'))).stderr).toBe('5\n');
+    expect(await build()).toEqual(new Map([['//cmd/c:app', 'cached'], ['//cmd/f:app', 'cached']]));
+    // Another version of the same compiler; then another compiler that says the same version.
+    await fs.writeFile(path.join(tools, 'version'), '2\n');
+    expect(await build()).toEqual(new Map([['//cmd/c:app', 'cached'], ['//cmd/f:app', 'built']]));
+    await fs.writeFile(goenv, `FC=${second}\n`);
+    expect(await build('--dry-run')).toEqual(new Map([['//cmd/c:app', 'cached'], ['//cmd/f:app', 'would-build']]));
+  });
+
   it('rebuilds a cgo package when a header it includes from another directory changes, as go would from scratch', async () => {
     const { root, cache } = await fresh();
     await writeTree(root, {

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import type { StampedEvent } from '@gob/core';
 import type { Reporter } from '@gob/ui';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +19,8 @@ const ROWS = 30;
 const SHOW_CURSOR = '\x1b[?25h';
 const HIDE_CURSOR = '\x1b[?25l';
 const SPINNER = /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/;
+/** A running action's line (a spinner, then its label) in text without escape codes; not the planning line. */
+const RUNNING_ACTION = /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] \/\//;
 
 interface PtyRun {
   readonly code: number | null;
@@ -200,6 +203,8 @@ describe.each([
     expect(run.code).toBe(0);
     expect(run.screen[0]).toMatch(/^gob build \/\/\.\.\. · profile default · linux\/amd64 · \d+ jobs? · 7 actions$/);
     expect(run.screen).toContain(`workspace ${ws}`);
+    // The first build plans from scratch: a planning line was drawn, and is gone (see below).
+    expect(stripVTControlCharacters(run.raw)).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] planning +\d+\.\ds/);
     expect(run.screen.filter((l) => /^✓ (built|cached) +\/\/\S+ +linux\/amd64 /.test(l))).toHaveLength(7);
     expect(run.screen).toContainEqual(expect.stringMatching(/^TARGET +PLATFORM +STATUS +TIME +CACHE$/));
     const summary = run.screen.findIndex((l) => /^\d+ built, \d+ cached, 0 failed in \S+$/.test(l));
@@ -246,7 +251,7 @@ describe.each([
       cache,
       serverDir,
       (raw, type) => {
-        if (!typed && SPINNER.test(raw)) {
+        if (!typed && RUNNING_ACTION.test(stripVTControlCharacters(raw))) {
           typed = true;
           type('\x03');
         }

@@ -31,6 +31,8 @@ export interface KeyManifest {
     readonly cc?: string | undefined;
     /** First line of `$CXX --version` when cgo is enabled and a package of the binary has C++ files. */
     readonly cxx?: string | undefined;
+    /** First line of `$FC --version` when cgo is enabled and a package of the binary has Fortran files (FC itself is in `goenv`). */
+    readonly fc?: string | undefined;
   };
   /** Effective values of the output-affecting go env (GOOS, GOARCH, GOAMD64, GOFLAGS, …). */
   readonly goenv: Readonly<Record<string, string>>;

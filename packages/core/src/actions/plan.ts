@@ -285,6 +285,11 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
   const vcs = workspace.config.go.buildvcs ? await vcsState(workspace.root, passthrough) : undefined;
   const compilerIds = new Map<string, Promise<string | undefined>>();
   const ccIds = new Map<string, Promise<string | undefined>>();
+  // The Fortran compiler go would run, by go environment: `go env FC` (the environment, or go's
+  // config file), else go's default. Asked only for binaries with Fortran files.
+  const fcCommands = new Map<string, Promise<string>>();
+  const fcFor = (env: Record<string, string>): Promise<string> =>
+    memo(fcCommands, JSON.stringify(env), async () => ((await goEnvValue(goBin, 'FC', workspace.root, env)) ?? '') || DEFAULT_FC);
   const provenance = new Map<string, ActionProvenance>();
   // By `<configuration group>:<directory>`: a package manifest, or its promise while the package's files are hashed.
   const packageManifests = new Map<string, PackageManifest | Promise<PackageManifest>>();
@@ -507,6 +512,13 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
       const v = goenv.raw[name];
       if (v !== undefined && v !== '') goenvKeyed[name] = v;
     }
+    // go compiles Fortran files with FC and hashes its name and identity; `go env -json` leaves
+    // FC out, so it is asked for on its own.
+    const hasFortranFiles =
+      ctx.cgoEnabled &&
+      [...closure.packages.values()].some((dir) => (graph.value.packageByDir.get(dir)?.fFiles.length ?? 0) > 0);
+    const fc = hasFortranFiles ? await fcFor({ ...passthrough, ...setEnv }) : undefined;
+    if (fc !== undefined) goenvKeyed.FC = fc;
     const xDefs = resolveXDefs(target.xDefs, req.stamp);
     const flags = goBuildFlags({
       trimpath,
@@ -530,6 +542,7 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
         cc: ctx.cgoEnabled ? await memo(ccIds, goenv.CC, () => ccVersion(goenv.CC, passthrough)) : undefined,
         // go compiles C++ files with CXX, and hashes its version too.
         cxx: hasCxxFiles ? await memo(ccIds, goenv.CXX, () => ccVersion(goenv.CXX, passthrough)) : undefined,
+        fc: fc === undefined ? undefined : await memo(ccIds, fc, () => ccVersion(fc, passthrough)),
       }),
       goenv: goenvKeyed,
       env: userEnv,
@@ -685,6 +698,19 @@ function memo<T>(m: Map<string, Promise<T>>, id: string, f: () => Promise<T>): P
 async function compilerVersion(goBin: string, env: Record<string, string>): Promise<string | undefined> {
   try {
     const { stdout } = await execFileAsync(goBin, ['tool', 'compile', '-V=full'], { env });
+    return stdout.trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** go's Fortran compiler when FC is unset. */
+const DEFAULT_FC = 'gfortran';
+
+/** `go env NAME` in go's environment `env`; undefined when go fails. */
+async function goEnvValue(goBin: string, name: string, cwd: string, env: Record<string, string>): Promise<string | undefined> {
+  try {
+    const { stdout } = await execFileAsync(goBin, ['env', name], { cwd, env });
     return stdout.trim();
   } catch {
     return undefined;
