@@ -390,12 +390,17 @@ export async function runBuild(opts: RunBuildOptions): Promise<RunBuildResult> {
       const retry: PlannedAction[] = [];
       const failures: { a: PlannedAction; error: string }[] = [];
       const successes: PlannedAction[] = [];
+      // When go stopped before naming a package of theirs, its messages may still name the files
+      // whose imports it could not load (a module it cannot download): the actions that compile
+      // those files end here with them, and the others are built again together.
+      const blamed = new Set(res.exitCode !== 0 && res.signal === null ? packageDirsNamed(unattributed, first.go.cwd, opts.workspaceRoot) : []);
+      const isBlamed = (a: PlannedAction): boolean => Object.keys(a.manifest.packages).some((dir) => blamed.has(dir));
       for (const a of actions) {
         if (res.exitCode !== null && produced.has(binaryName(a))) {
           successes.push(a);
           continue;
         }
-        const mine = a.packages.some((p) => failedPackages.has(p)) || (own.get(a.id) ?? '') !== '';
+        const mine = a.packages.some((p) => failedPackages.has(p)) || (own.get(a.id) ?? '') !== '' || isBlamed(a);
         if (!mine && actions.length > 1 && res.signal === null) {
           retry.push(a);
           continue;
@@ -452,15 +457,33 @@ export async function runBuild(opts: RunBuildOptions): Promise<RunBuildResult> {
       for (const { a, error } of failures) {
         finish({ ...refOf(a), status: 'failed', durationMs, outputs: [], exitCode: res.exitCode ?? undefined, error });
       }
-      // Built alone, each gets its own answer; go's cache makes the work the batch did free.
-      for (const a of retry) {
-        if (stopped || opts.signal?.aborted === true) skip(a, stopReason());
-        else await runBatch({ actions: [a] });
+      // The rest: together again when go's messages blamed some of the batch (the others may well
+      // build), else each alone, so each gets its own answer. go's cache makes the work the batch
+      // did free.
+      const again = retry.length > 1 && actions.some(isBlamed) ? [retry] : retry.map((a) => [a]);
+      for (const group of again) {
+        if (stopped || opts.signal?.aborted === true) for (const a of group) skip(a, stopReason());
+        else await runBatch({ actions: group });
       }
     } finally {
       await fs.rm(stage, { recursive: true, force: true });
     }
   }
+}
+
+/**
+ * The workspace directories of the Go files that go's messages name by position
+ * (`libs/ids/ids.go:7:2: example.com/x@v1.0.0: …`, relative to go's directory `cwd`, or absolute).
+ */
+export function packageDirsNamed(text: string, cwd: string, root: string): WorkspacePath[] {
+  const dirs = new Set<WorkspacePath>();
+  for (const m of text.matchAll(/^\s*([^\s:][^:\n]*\.go):\d+(?::\d+)?: /gm)) {
+    const rel = path.relative(root, path.resolve(cwd, m[1] ?? ''));
+    if (rel.startsWith('..') || path.isAbsolute(rel)) continue;
+    const dir = path.dirname(rel).split(path.sep).join('/');
+    dirs.add(dir === '.' ? '' : dir);
+  }
+  return [...dirs];
 }
 
 /**
