@@ -113,6 +113,26 @@ describe('no-op builds', () => {
 });
 
 describe('repositories gob did not write', () => {
+  it('keeps a directory with an empty go.mod out of the module, as go does, without failing the rest', async () => {
+    const { root, cache } = await fresh();
+    await writeTree(root, {
+      'go.mod': 'module example.com/app\n\ngo 1.26\n',
+      'main.go': 'package main\n\nfunc main() { println("app") }\n',
+      // An empty go.mod keeps gen out of example.com/app (go list ./... skips it too).
+      'gen/go.mod': '',
+      'gen/main.go': 'package main\n\nfunc main() { println("gen") }\n',
+    });
+    const init = await gob(['init'], { cwd: root, cacheDir: cache });
+    expect(init.code, init.stderr).toBe(0);
+    await expect(fs.stat(path.join(root, 'gen/BUILD.yaml'))).rejects.toThrow();
+    expect(await buildAndRun(root, cache, '//:app', 'gob-out/bin/app')).toEqual({ status: 'built', value: 'app' });
+    // A target inside it cannot build, with go or with gob: exit 2, naming the directory.
+    await fs.writeFile(path.join(root, 'gen/BUILD.yaml'), 'targets:\n  gen:\n    kind: go_binary\n');
+    const r = await gob(['build', '//gen'], { cwd: root, cacheDir: cache });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('directory gen is in the module at gen');
+  });
+
   it('builds a vendored module offline and rebuilds when a vendored file changes', async () => {
     const { root, cache } = await fresh();
     await writeTree(root, {

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -167,6 +167,17 @@ describe('independent modules (no go.work)', () => {
     const r = await loadModules(root);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error[0]).toMatchObject({ code: 'bad-go-mod', location: { file: 'a/go.mod', range: { start: { line: 3 } } } });
+  });
+
+  it('takes a go.mod without a module line for what go does: no module, no error, unless go.work uses it', async () => {
+    // hugo keeps directories of C and JavaScript sources out of its module with an empty go.mod.
+    const root = await tree({ 'go.mod': 'module m\n\ngo 1.26\n', 'gen/go.mod': '', 'tools/go.mod': 'go 1.26\n' });
+    const set = await load(root);
+    expect(set.modules.map((m) => m.dir)).toEqual(['']);
+    await writeFile(path.join(root, 'go.work'), 'go 1.26\n\nuse (\n\t.\n\t./gen\n)\n');
+    const r = await loadModules(root);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toEqual([expect.objectContaining({ message: 'no module declaration in go.mod', location: { file: 'gen/go.mod' } })]);
   });
 
   it('skips vendor, testdata, node_modules, gob-out, hidden and _ directories', async () => {

@@ -219,6 +219,10 @@ export async function loadModules(root: string, opts: LoadModulesOptions = {}): 
   for (const [i, r] of loaded.entries()) {
     if (r.ok) {
       modules.push(r.value);
+    } else if (mode === 'modules' && r.error.code === NO_MODULE_DECLARATION) {
+      // An empty go.mod (hugo has some) only keeps its directory out of the module above it, as
+      // it does for go: no module to build there, and no error unless a target is inside it.
+      continue;
     } else {
       const d = moduleDirs[i] ?? '';
       diagnostics.push({ ...r.error, location: r.error.location ?? { file: d === '' ? 'go.work' : joinWorkspacePath(d, 'go.mod') } });
@@ -327,6 +331,9 @@ async function findGoModDirs(io: ModulesIO, ignoreDir: ((dir: WorkspacePath) => 
   return found.sort(compareGoStrings);
 }
 
+/** The code of a go.mod without a `module` line: fatal only where go needs the module. */
+const NO_MODULE_DECLARATION = 'no-module-declaration';
+
 async function readModule(
   io: ModulesIO,
   dir: WorkspacePath,
@@ -355,7 +362,7 @@ async function readModule(
     });
   }
   if (modulePath === undefined) {
-    return err({ severity: 'error', code: 'bad-go-mod', message: 'no module declaration in go.mod', location: { file: goModFile } });
+    return err({ severity: 'error', code: NO_MODULE_DECLARATION, message: 'no module declaration in go.mod', location: { file: goModFile } });
   }
   const entries = (await io.readdir(dir)) ?? [];
   const has = (name: string, isDir = false) => entries.some((e) => e.name === name && (isDir ? e.isDir : e.isFile));
