@@ -80,6 +80,16 @@ async function moduleProxy(modules: Parameters<typeof writeModuleProxy>[1]): Pro
   };
 }
 
+/** A main package with a cgo preamble and no other C, C++ or Fortran code. */
+const CGO_MAIN = 'package main\n\n// static int one(void) { return 1; }\nimport "C"\n\nfunc main() { println(int(C.one())) }\n';
+
+/** `gob build //...` (exit 0 expected): each target's status. */
+async function statuses(root: string, cache: string, flags: readonly string[] = [], env?: Record<string, string>): Promise<Map<string, string>> {
+  const r = await gob(['build', '//...', '--ui=json', ...flags], { cwd: root, cacheDir: cache, env });
+  expect(r.code, r.stdout + r.stderr).toBe(0);
+  return finishedBy(r.events);
+}
+
 describe('no-op builds', () => {
   it('read no file that was read before', async () => {
     const { root, cache } = await fresh();
@@ -189,14 +199,10 @@ describe('repositories gob did not write', () => {
       'plus/plus.go': 'package plus\n\n// int add(int a, int b);\nimport "C"\n\nfunc Add(a, b int) int { return int(C.add(C.int(a), C.int(b))) }\n',
       'cmd/cpp/main.go': 'package main\n\nimport "example.com/cxx/plus"\n\nfunc main() { println(plus.Add(2, 3)) }\n',
       'cmd/cpp/BUILD.yaml': target,
-      'cmd/c/main.go': 'package main\n\n// static int one(void) { return 1; }\nimport "C"\n\nfunc main() { println(int(C.one())) }\n',
+      'cmd/c/main.go': CGO_MAIN,
       'cmd/c/BUILD.yaml': target,
     });
-    const build = async (): Promise<Map<string, string>> => {
-      const r = await gob(['build', '//...', '--ui=json'], { cwd: root, cacheDir: cache });
-      expect(r.code, r.stdout + r.stderr).toBe(0);
-      return finishedBy(r.events);
-    };
+    const build = () => statuses(root, cache);
     expect(await build()).toEqual(new Map([['//cmd/c:app', 'built'], ['//cmd/cpp:app', 'built']]));
     expect((await execFileAsync(path.join(root, 'gob-out/bin/cmd/cpp/app'))).stderr).toBe('5\n');
     expect(await build()).toEqual(new Map([['//cmd/c:app', 'cached'], ['//cmd/cpp:app', 'cached']]));
@@ -229,14 +235,10 @@ describe('repositories gob did not write', () => {
       'fort/fort.go': 'package fort\n\n// int add(int a, int b);\nimport "C"\n\nfunc Add(a, b int) int { return int(C.add(C.int(a), C.int(b))) }\n',
       'cmd/f/main.go': 'package main\n\nimport "example.com/fortran/fort"\n\nfunc main() { println(fort.Add(2, 3)) }\n',
       'cmd/f/BUILD.yaml': target,
-      'cmd/c/main.go': 'package main\n\n// static int one(void) { return 1; }\nimport "C"\n\nfunc main() { println(int(C.one())) }\n',
+      'cmd/c/main.go': CGO_MAIN,
       'cmd/c/BUILD.yaml': target,
     });
-    const build = async (...flags: string[]): Promise<Map<string, string>> => {
-      const r = await gob(['build', '//...', '--ui=json', ...flags], { cwd: root, cacheDir: cache, env: { GOENV: goenv } });
-      expect(r.code, r.stdout + r.stderr).toBe(0);
-      return finishedBy(r.events);
-    };
+    const build = (...flags: string[]) => statuses(root, cache, flags, { GOENV: goenv });
     expect(await build()).toEqual(new Map([['//cmd/c:app', 'built'], ['//cmd/f:app', 'built']]));
     expect((await execFileAsync(path.join(root, 'gob-out/bin/cmd/f/app'))).stderr).toBe('5\n');
     expect(await build()).toEqual(new Map([['//cmd/c:app', 'cached'], ['//cmd/f:app', 'cached']]));
