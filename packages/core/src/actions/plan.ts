@@ -174,6 +174,8 @@ export interface PlanProvenance {
    * holds only while they stay missing.
    */
   readonly unreadModules: readonly { readonly moduleCache: string; readonly modules: readonly string[] }[];
+  /** Directories whose names starting with "." the plan looked at (`PackageGraph.hiddenNamesRead`, a hidden PGO profile). */
+  readonly hiddenNamesRead: ReadonlySet<WorkspacePath>;
 }
 
 export interface PlanRequest {
@@ -361,6 +363,7 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
   // What external modules import is read by a reader per graph load (external.ts); those of the
   // final loads say which modules stayed unread, and keep what they read for later processes.
   const externalSources: ExternalSource[] = [];
+  const hiddenNamesRead = new Set<WorkspacePath>();
   // Graphs of several configurations may load (and download) at once: the progress event counts
   // the modules of every download under way, and says `planning` when none is left.
   let downloading = 0;
@@ -378,6 +381,7 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
     for (;;) {
       const external = moduleCache === '' ? undefined : moduleCacheSource(moduleCache, locals, memoDir);
       const graph = await loadGoPackages({ roots, ctx, modules, includeTests: false, external }, req.goIO);
+      if (graph.ok) for (const d of graph.value.hiddenNamesRead) hiddenNamesRead.add(d);
       const ids = external === undefined ? [] : [...external.unread].sort();
       // Modules the module cache does not hold yet: go downloads them (their go.mod, then the
       // files of those that can import local packages), and the graph loads again, until all are
@@ -497,6 +501,7 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
     const moduleFiles = await digestsOf(closure.moduleStateFiles);
     const goCwd = modules.value.mode === 'workspace' ? '' : closure.mainModule.dir;
     const pgoFile = await pgoProfile(goenv.raw.GOFLAGS ?? '', target.goPackage, goCwd, workspace.root, req.goIO);
+    if (pgoFile !== undefined && path.posix.basename(pgoFile).startsWith('.')) hiddenNamesRead.add(path.posix.dirname(pgoFile).replace(/^\.$/, ''));
     const pgo = pgoFile === undefined ? undefined : await digestsOf([pgoFile]);
 
     // With cgo on, C settings matter even when no workspace package has cgo files: the standard
@@ -612,6 +617,7 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
       compilerVersion: compilerIds.size > 0,
       vcs: vcs === undefined ? undefined : { dir: workspace.root, state: vcs },
       unreadModules: unreadModules(externalSources),
+      hiddenNamesRead,
     },
   });
 }

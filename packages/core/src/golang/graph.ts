@@ -138,6 +138,12 @@ export interface PackageGraph {
    * local packages, and which, is unknown. Empty when everything needed was read.
    */
   readonly unreadVia: ReadonlyMap<string, readonly string[]>;
+  /**
+   * Directories whose names starting with "." the graph looked at: those embed patterns matched
+   * against (`dir/*` matches `.keep`), those a C include or a linked file named a hidden file in,
+   * and testdata. Elsewhere such names are nothing to go (see snapshot/observations.ts).
+   */
+  readonly hiddenNamesRead: ReadonlySet<WorkspacePath>;
   /** Non-fatal findings. */
   readonly warnings: readonly Diagnostic[];
 }
@@ -286,7 +292,14 @@ export async function loadGoPackages(
     }
     return p;
   };
-  const cachedIO = { readdir };
+  const hiddenNamesRead = new Set<WorkspacePath>();
+  // What embed patterns list: every name counts there.
+  const embedIO = {
+    readdir: (dir: WorkspacePath): Promise<Listing> => {
+      hiddenNamesRead.add(dir);
+      return readdir(dir);
+    },
+  };
 
   const headerFailed = (path: WorkspacePath, e: unknown): GoFileHeader => {
     const message = `read ${path}: ${errorText(e)}`;
@@ -373,7 +386,7 @@ export async function loadGoPackages(
     });
     const includes = pf.cgoFiles.length === 0 ? undefined : cgoExtraOf(dir, pf, files);
     if (pf.embedPatterns.size === 0) return includes === undefined ? found(undefined, undefined) : includes.then((inc) => found(undefined, inc));
-    const embeds = resolveEmbedPatterns(dir, [...pf.embedPatterns.keys()], cachedIO).then((r) => {
+    const embeds = resolveEmbedPatterns(dir, [...pf.embedPatterns.keys()], embedIO).then((r) => {
       if (r.ok) return r.value;
       reportEmbedError(importPath, dir, r.error, pf.embedPatterns);
       return undefined;
@@ -392,7 +405,11 @@ export async function loadGoPackages(
     }
     const rawDirs = pf.cgoFiles.flatMap((n) => headers.get(n)?.cIncludeDirs ?? []);
     const own = new Set<WorkspacePath>([...pf.goFiles, ...pf.cgoFiles, ...pf.cFiles, ...pf.cxxFiles, ...pf.mFiles, ...pf.hFiles, ...pf.fFiles, ...pf.sFiles, ...pf.swigFiles, ...pf.swigCXXFiles, ...pf.sysoFiles].map((n) => joinRel(dir, n)));
-    const isFile = (path: WorkspacePath): Promise<boolean> => isListedFile(readdir, path);
+    const isFile = (path: WorkspacePath): Promise<boolean> => {
+      const slash = path.lastIndexOf('/');
+      if (path.startsWith('.', slash + 1)) hiddenNamesRead.add(slash < 0 ? '' : path.slice(0, slash));
+      return isListedFile(readdir, path);
+    };
     const included = await resolveCIncludes(seeds, includeSearchDirs(dir, rawDirs), own, { isFile, header: (path) => readHeader(path) });
     const libDirs = pf.cgoFiles.flatMap((n) => headers.get(n)?.cLibDirs ?? []);
     const libFiles = pf.cgoFiles.flatMap((n) => headers.get(n)?.cLibFiles ?? []);
@@ -470,7 +487,7 @@ export async function loadGoPackages(
 
   const resolveTestEmbeds = async (st: FoundPkg, patterns: ReadonlyMap<string, readonly SourceRef[]>): Promise<ResolvedEmbeds> => {
     if (patterns.size === 0) return EMPTY_EMBEDS;
-    const r = await resolveEmbedPatterns(st.dir, [...patterns.keys()], cachedIO);
+    const r = await resolveEmbedPatterns(st.dir, [...patterns.keys()], embedIO);
     if (r.ok) return r.value;
     reportEmbedError(st.importPath, st.dir, r.error, patterns);
     return EMPTY_EMBEDS;
@@ -479,6 +496,7 @@ export async function loadGoPackages(
   const listTestdata = async (dir: WorkspacePath): Promise<WorkspacePath[]> => {
     const out: WorkspacePath[] = [];
     const walk = async (d: WorkspacePath): Promise<void> => {
+      hiddenNamesRead.add(d);
       const entries = await readdir(d);
       if (entries === undefined) return;
       await Promise.all(
@@ -802,6 +820,7 @@ export async function loadGoPackages(
     externalModules: new Map([...allExternal.entries()].sort((a, b) => compareGoStrings(a[0], b[0]))),
     std: new Set(sortedUnique(allStd)),
     unreadVia: new Map([...unreadVia].map(([m, ids]) => [m, sortGoStrings([...ids])])),
+    hiddenNamesRead,
     warnings: diagnostics,
   });
 

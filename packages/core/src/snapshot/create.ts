@@ -16,6 +16,7 @@ import {
   RACY,
   SNAPSHOT_FORMAT,
   SNAPSHOT_VERSION,
+  VISIBLE_ONLY,
   type DirEntry,
   type FileEntry,
   type OutputEntry,
@@ -65,6 +66,12 @@ export interface SnapshotInputs extends PlanScope {
   readonly tools: PlanSnapshot['tools'];
   readonly outputs: readonly OutputEntry[];
   readonly now: number;
+  /**
+   * Directories whose names starting with "." planning looked at (embed patterns, C includes,
+   * a PGO profile: `PlanProvenance.hiddenNamesRead`). The others are recorded by their visible
+   * names only, so an editor's swap file does not make the next build plan again.
+   */
+  readonly hiddenNamesRead: ReadonlySet<WorkspacePath>;
 }
 
 /**
@@ -203,7 +210,9 @@ export function createSnapshot(inp: SnapshotInputs): { ok: true; snapshot: PlanS
     profile: inp.plan.profile,
     tools: inp.tools,
     files,
-    dirs: [...inp.recorder.dirs.values()].map((d): DirEntry => [d.path, ...d.stat, d.listing, d.racy ? 1 : 0]),
+    dirs: [...inp.recorder.dirs.values()].map((d): DirEntry =>
+      inp.hiddenNamesRead.has(d.path) ? [d.path, ...d.stat, d.listing, d.racy ? RACY : 0] : [d.path, ...d.stat, d.visibleListing, (d.racy ? RACY : 0) | VISIBLE_ONLY],
+    ),
     missing: [...inp.recorder.missing],
     types: [...inp.recorder.types],
     packages,

@@ -33,7 +33,7 @@ import type { EntryType } from './observations.js';
 
 export const SNAPSHOT_FORMAT = 'gob-plan-snapshot';
 /** Bump whenever the shape or the meaning of a field changes. */
-export const SNAPSHOT_VERSION = 4;
+export const SNAPSHOT_VERSION = 5;
 /** Where snapshots live, relative to the workspace root. */
 export const SNAPSHOT_DIR = `${OUT_DIR}/.gob`;
 /** Snapshots kept per checkout (one per distinct request); the least recently used go first. */
@@ -43,7 +43,7 @@ const KEEP_SNAPSHOTS = 8;
 
 /** [path, size, mtimeMs, ctimeMs, inode, digest, flags (1: racy, 2: config), header hash or ''] */
 export type FileEntry = [WorkspacePath, number, number, number, number, Sha256, number, string];
-/** [path, size, mtimeMs, ctimeMs, inode, listing hash, racy (1) or 0] */
+/** [path, size, mtimeMs, ctimeMs, inode, listing hash, flags (1: racy, 2: the hash leaves out names starting with ".")] */
 export type DirEntry = [WorkspacePath, number, number, number, number, string, number];
 /** [path, FileHasher stat key, digest] of a file in gob-out */
 export type OutputEntry = [WorkspacePath, string, Sha256];
@@ -54,6 +54,8 @@ export const F_FLAGS = 6;
 export const F_HEADER = 7;
 export const RACY = 1;
 export const CONFIG = 2;
+/** DirEntry flag: the listing hash is `listingHash(…, visibleOnly)`. */
+export const VISIBLE_ONLY = 2;
 
 export function sameStatId(e: readonly [string, number, number, number, number, ...unknown[]], st: fs.Stats): boolean {
   return e[2] === st.mtimeMs && e[3] === st.ctimeMs && e[1] === st.size && e[4] === st.ino;

@@ -81,6 +81,8 @@ export interface DirObservation {
   readonly path: WorkspacePath;
   readonly stat: StatId;
   readonly listing: string;
+  /** The listing's hash without the names that start with "." (`listingHash`'s `visibleOnly`). */
+  readonly visibleListing: string;
   readonly racy: boolean;
 }
 
@@ -88,10 +90,18 @@ export interface DirObservation {
  * The hash of a directory's listing: names and entry types, order-independent. `gob-out/` at the
  * root is left out: gob creates it (the snapshot itself lives there), and nothing gob plans reads
  * it — discovery, the go.mod search and the Go model all skip it.
+ *
+ * With `visibleOnly`, names that start with "." are left out too: go ignores such files in a
+ * package and gob never looks inside such directories, so an editor's swap or lock file
+ * (`.main.go.swp`, `.#main.go`) changes nothing a plan read — unless an embed pattern or a C
+ * include looked at the directory's hidden names, and the plan then records the whole listing.
  */
-export function listingHash(dir: WorkspacePath, entries: readonly Dirent[]): string {
+export function listingHash(dir: WorkspacePath, entries: readonly Dirent[], visibleOnly = false): string {
   const lines: string[] = [];
-  for (const e of entries) if (dir !== '' || e.name !== OUT_DIR) lines.push(`${e.name}\0${direntType(e)}`);
+  for (const e of entries) {
+    if ((dir === '' && e.name === OUT_DIR) || (visibleOnly && e.name.startsWith('.'))) continue;
+    lines.push(`${e.name}\0${direntType(e)}`);
+  }
   return hashBytes(lines.sort().join('\n')).slice(0, 32);
 }
 
@@ -213,6 +223,7 @@ export class ObservationRecorder {
       path,
       stat: statIdOf(st),
       listing: listingHash(path, entries),
+      visibleListing: listingHash(path, entries, true),
       racy: !settled(st, observedAt, this.#racyWindowMs),
     });
     for (const d of entries) {

@@ -19,6 +19,7 @@ import {
   F_PATH,
   RACY,
   sameStatId,
+  VISIBLE_ONLY,
   type DirEntry,
   type FileEntry,
   type OutputEntry,
@@ -103,21 +104,22 @@ export async function reuseSnapshot(snap: PlanSnapshot, ctx: ReuseContext): Prom
   let cacheHits = 0;
   // Entries are replaced, never moved: a copy of the list is made only when one changes.
   let dirs: DirEntry[] | undefined;
-  for (const i of toCheck(snap.dirs, only, (d) => d[6] !== 0)) {
+  for (const i of toCheck(snap.dirs, only, (d) => (d[6] & RACY) !== 0)) {
     const d = snap.dirs[i] as DirEntry;
     const abs = absPath(root, d[0]);
     const observedAt = now();
     const st = statIfExists(abs);
     statCalls++;
     if (st?.isDirectory() !== true) return stale(`directory ${d[0] || '.'} is gone`);
-    if (d[6] === 0 && sameStatId(d, st)) {
+    if ((d[6] & RACY) === 0 && sameStatId(d, st)) {
       cacheHits++;
       continue;
     }
-    const listing = listingHash(d[0], fs.readdirSync(abs, { withFileTypes: true }));
+    const visibleOnly = d[6] & VISIBLE_ONLY;
+    const listing = listingHash(d[0], fs.readdirSync(abs, { withFileTypes: true }), visibleOnly !== 0);
     if (listing !== d[5]) return stale(`the entries of ${d[0] || '.'} changed`);
     dirs ??= snap.dirs.slice();
-    dirs[i] = [d[0], ...statIdOf(st), listing, settled(st, observedAt, window) ? 0 : 1];
+    dirs[i] = [d[0], ...statIdOf(st), listing, (settled(st, observedAt, window) ? 0 : RACY) | visibleOnly];
     dirty = true;
   }
 

@@ -132,6 +132,29 @@ describe('plan snapshots', () => {
     expect(after.keys).toEqual(before.keys);
   });
 
+  it("an editor's swap and lock files in a package or the root change nothing; the same in an embedded directory plan again", async () => {
+    const w = await workspace();
+    expect((await dryRun(w)).reused).toBe(false);
+    const before = await dryRun(w);
+    expect(before.reused).toBe(true);
+    // vim's swap file, emacs' lock (a dangling symlink), a hidden directory at the root.
+    await fs.writeFile(path.join(w, 'services/notify/.render.go.swp'), 'swap');
+    await fs.symlink('user@host.1234:1700000000', path.join(w, 'services/notify/.#render.go'));
+    await fs.mkdir(path.join(w, '.idea'));
+    const after = await dryRun(w);
+    expect(after.reused).toBe(true);
+    expect(after.keys).toEqual(before.keys);
+    expect(after.keys).toEqual((await fresh(w)).keys);
+    // libs/config embeds defaults/*.json, which matches a hidden .json file too (go embeds it):
+    // in a directory an embed pattern lists, hidden names count.
+    await fs.writeFile(path.join(w, 'libs/config/defaults/.extra.json'), '{}\n');
+    const embedded = await dryRun(w);
+    expect(embedded.reused).toBe(false);
+    expect(embedded.reason).toMatch(/entries of libs\/config\/defaults changed/);
+    expect(embedded.keys).toEqual((await fresh(w)).keys);
+    expect([...embedded.keys].filter(([id, k]) => before.keys.get(id) !== k).length).toBeGreaterThan(0);
+  });
+
   const replans: [string, (ws: string) => Promise<void>, RegExp][] = [
     ['a new import', (w) => edit(w, 'services/notify/render.go', (t) => t.replace(/^import \(/m, 'import (\n\t_ "os/user"')), /imports, build constraints, embeds or C includes/],
     ['a build constraint', (w) => edit(w, 'libs/platform/proc_other.go', (t) => t.replace('//go:build !linux', '//go:build !linux && !windows')), /imports, build constraints, embeds or C includes/],
