@@ -219,11 +219,13 @@ export class ObservationRecorder {
   /** Records a listing, given the stat taken before it. */
   #dirListed(path: WorkspacePath, st: fs.Stats, observedAt: number, entries: Dirent[]): void {
     this.#listings.set(path, entries);
+    const listing = listingHash(path, entries);
     this.dirs.set(path, {
       path,
       stat: statIdOf(st),
-      listing: listingHash(path, entries),
-      visibleListing: listingHash(path, entries, true),
+      listing,
+      // Most directories hold no hidden name: then both hashes are one.
+      visibleListing: entries.some((e) => e.name.startsWith('.')) ? listingHash(path, entries, true) : listing,
       racy: !settled(st, observedAt, this.#racyWindowMs),
     });
     for (const d of entries) {
