@@ -17,6 +17,7 @@ import {
   type GoWorkMode,
   type ModFlag,
   type ModuleSet,
+  type GoPackage,
   type PackageGraph,
 } from '../golang/index.js';
 import {
@@ -32,7 +33,7 @@ import {
   type WorkspacePath,
 } from '../types.js';
 import { err, ok, type Result } from '../util/result.js';
-import { fromWorkspacePath, joinWorkspacePath, resolveLocalPath } from '../util/fs-paths.js';
+import { fromWorkspacePath, isHiddenName, joinWorkspacePath, resolveLocalPath, workspaceParent } from '../util/fs-paths.js';
 import { moduleCacheSource, type ExternalSource } from '../golang/external.js';
 import { downloadModules, type DownloadRequest } from '../golang/module-download.js';
 import { moduleCacheState } from '../golang/module-cache.js';
@@ -501,17 +502,16 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
     const moduleFiles = await digestsOf(closure.moduleStateFiles);
     const goCwd = modules.value.mode === 'workspace' ? '' : closure.mainModule.dir;
     const pgoFile = await pgoProfile(goenv.raw.GOFLAGS ?? '', target.goPackage, goCwd, workspace.root, req.goIO);
-    if (pgoFile !== undefined && path.posix.basename(pgoFile).startsWith('.')) hiddenNamesRead.add(path.posix.dirname(pgoFile).replace(/^\.$/, ''));
+    if (pgoFile !== undefined && isHiddenName(pgoFile)) hiddenNamesRead.add(workspaceParent(pgoFile));
     const pgo = pgoFile === undefined ? undefined : await digestsOf([pgoFile]);
 
     // With cgo on, C settings matter even when no workspace package has cgo files: the standard
     // library (net, os/user, runtime/cgo) and external modules use cgo too.
-    const hasCxxFiles =
-      ctx.cgoEnabled &&
-      [...closure.packages.values()].some((dir) => {
-        const p = graph.value.packageByDir.get(dir);
-        return p !== undefined && p.cxxFiles.length + p.swigCXXFiles.length > 0;
-      });
+    const anyPackage = (has: (p: GoPackage) => boolean): boolean => [...closure.packages.values()].some((dir) => {
+      const p = graph.value.packageByDir.get(dir);
+      return p !== undefined && has(p);
+    });
+    const hasCxxFiles = ctx.cgoEnabled && anyPackage((p) => p.cxxFiles.length + p.swigCXXFiles.length > 0);
     const goenvKeyed: Record<string, string> = {};
     for (const name of [...OUTPUT_AFFECTING_GO_ENV, ...(ctx.cgoEnabled ? CGO_GO_ENV : [])]) {
       const v = goenv.raw[name];
@@ -519,9 +519,7 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
     }
     // go compiles Fortran files with FC and hashes its name and identity; `go env -json` leaves
     // FC out, so it is asked for on its own.
-    const hasFortranFiles =
-      ctx.cgoEnabled &&
-      [...closure.packages.values()].some((dir) => (graph.value.packageByDir.get(dir)?.fFiles.length ?? 0) > 0);
+    const hasFortranFiles = ctx.cgoEnabled && anyPackage((p) => p.fFiles.length > 0);
     const fc = hasFortranFiles ? await fcFor({ ...passthrough, ...setEnv }) : undefined;
     if (fc !== undefined) goenvKeyed.FC = fc;
     const xDefs = resolveXDefs(target.xDefs, req.stamp);

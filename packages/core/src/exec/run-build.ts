@@ -7,7 +7,7 @@ import type { ActionFinishedEvent, BuildFinishedEvent, CacheSource, EventSink } 
 import type { FileHasher } from '../hashing/index.js';
 import { mapLimit } from '../hashing/map-limit.js';
 import { platformString, type ActionKey, type Sha256, type WorkspacePath } from '../types.js';
-import { fromWorkspacePath } from '../util/fs-paths.js';
+import { fromWorkspacePath, resolveLocalPath, toWorkspacePath, workspaceParent } from '../util/fs-paths.js';
 import { writeFileAtomic } from '../util/write-atomic.js';
 import { hashBytes } from '../hashing/hash-bytes.js';
 import { SNAPSHOT_DIR } from '../snapshot/format.js';
@@ -129,8 +129,7 @@ export async function runBuild(opts: RunBuildOptions): Promise<RunBuildResult> {
     opts.onEvent({ type: 'action.queued', ...refOf(a), kind: 'go_binary' });
   }
   // Targets the planner could not plan (with keepGoing): their errors, then their end. They
-  // have no key.
-  // An error in a package several of them import is reported once.
+  // have no key. An error in a package several of them import is reported once.
   const unplanned = opts.plan.unplanned ?? [];
   const reported = new Set<string>();
   for (const u of unplanned) {
@@ -476,12 +475,11 @@ export async function runBuild(opts: RunBuildOptions): Promise<RunBuildResult> {
  * (`libs/ids/ids.go:7:2: example.com/x@v1.0.0: …`, relative to go's directory `cwd`, or absolute).
  */
 export function packageDirsNamed(text: string, cwd: string, root: string): WorkspacePath[] {
+  const from = toWorkspacePath(root, cwd);
   const dirs = new Set<WorkspacePath>();
   for (const m of text.matchAll(/^\s*([^\s:][^:\n]*\.go):\d+(?::\d+)?: /gm)) {
-    const rel = path.relative(root, path.resolve(cwd, m[1] ?? ''));
-    if (rel.startsWith('..') || path.isAbsolute(rel)) continue;
-    const dir = path.dirname(rel).split(path.sep).join('/');
-    dirs.add(dir === '.' ? '' : dir);
+    const file = resolveLocalPath(root, from, m[1] ?? '');
+    if (file !== undefined) dirs.add(workspaceParent(file));
   }
   return [...dirs];
 }

@@ -16,7 +16,7 @@
  * (`CGO_CFLAGS`, which is in the key as a whole) or from pkg-config.
  */
 import type { WorkspacePath } from '../types.js';
-import { resolveWorkspaceRelative } from '../util/fs-paths.js';
+import { resolveWorkspaceRelative, workspaceParent } from '../util/fs-paths.js';
 import type { GoFileHeader } from './header.js';
 
 /** What resolving needs from the file system; both answers are recorded by the planner's IO. */
@@ -84,11 +84,6 @@ export async function resolveCLibraries(
   return [...found].sort();
 }
 
-function parentDir(path: WorkspacePath): WorkspacePath {
-  const i = path.lastIndexOf('/');
-  return i < 0 ? '' : path.slice(0, i);
-}
-
 /**
  * Every workspace file the package's C code may include, transitively, except `own` (the
  * package's input files, which are in its key already). `seeds` are the package's cgo and
@@ -106,7 +101,7 @@ export async function resolveCIncludes(
   for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
     for (const inc of next.header.cIncludes ?? []) {
       const name = inc.slice(1, -1);
-      const bases = inc.startsWith('"') ? [parentDir(next.path), ...searchDirs] : searchDirs;
+      const bases = inc.startsWith('"') ? [workspaceParent(next.path), ...searchDirs] : searchDirs;
       for (const base of bases) {
         const p = joinInside(base, name);
         if (p === undefined || tried.has(p)) continue;

@@ -13,7 +13,7 @@
  */
 import type { Diagnostic } from '../diagnostics.js';
 import type { Location, WorkspacePath } from '../types.js';
-import { joinWorkspacePath } from '../util/fs-paths.js';
+import { isHiddenName, joinWorkspacePath, workspaceParent } from '../util/fs-paths.js';
 import { err, ok, type Result } from '../util/result.js';
 import { includeSearchDirs, resolveCIncludes, resolveCLibraries } from './c-includes.js';
 import { resolveEmbedPatterns, type EmbedError, type ResolvedEmbeds } from './embed.js';
@@ -406,8 +406,7 @@ export async function loadGoPackages(
     const rawDirs = pf.cgoFiles.flatMap((n) => headers.get(n)?.cIncludeDirs ?? []);
     const own = new Set<WorkspacePath>([...pf.goFiles, ...pf.cgoFiles, ...pf.cFiles, ...pf.cxxFiles, ...pf.mFiles, ...pf.hFiles, ...pf.fFiles, ...pf.sFiles, ...pf.swigFiles, ...pf.swigCXXFiles, ...pf.sysoFiles].map((n) => joinRel(dir, n)));
     const isFile = (path: WorkspacePath): Promise<boolean> => {
-      const slash = path.lastIndexOf('/');
-      if (path.startsWith('.', slash + 1)) hiddenNamesRead.add(slash < 0 ? '' : path.slice(0, slash));
+      if (isHiddenName(path)) hiddenNamesRead.add(workspaceParent(path));
       return isListedFile(readdir, path);
     };
     const included = await resolveCIncludes(seeds, includeSearchDirs(dir, rawDirs), own, { isFile, header: (path) => readHeader(path) });

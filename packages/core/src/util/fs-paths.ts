@@ -70,6 +70,17 @@ export function resolveLocalPath(root: string, fromDir: WorkspacePath, p: string
   return rel;
 }
 
+/** The directory holding the workspace path `p` (`''` for one at the root). */
+export function workspaceParent(p: WorkspacePath): WorkspacePath {
+  const i = p.lastIndexOf('/');
+  return i < 0 ? '' : p.slice(0, i);
+}
+
+/** Whether the last element of workspace path `p` starts with "." (a name go and gob's walks skip). */
+export function isHiddenName(p: WorkspacePath): boolean {
+  return p.startsWith('.', p.lastIndexOf('/') + 1);
+}
+
 /** The nearest directory at or above `dir` (absolute or relative to the process) for which `has` holds, or undefined. */
 export function nearestAncestor(dir: string, has: (d: string) => boolean): string | undefined {
   for (let d = path.resolve(dir); ; d = path.dirname(d)) {
