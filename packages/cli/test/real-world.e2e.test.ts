@@ -669,6 +669,30 @@ describe('repositories gob did not write', () => {
     await expect(fs.stat(ext)).resolves.toBeTruthy();
   });
 
+  it('downloads what a nested module needs while planning when the root module is vendored', async () => {
+    // At the root of a vendored module go defaults to -mod=vendor, where it will not look up a
+    // module: gob's downloads, which run there, must still fetch what other modules require.
+    const { root, cache } = await fresh();
+    const modules = await moduleProxy([EXT_IMPORTING_LIB]);
+    await writeTree(root, {
+      'gob.yaml': 'version: 1\ngo:\n  env: { GOFLAGS: "-modcacherw" }\n',
+      'go.mod': 'module example.com/root\n\ngo 1.26\n',
+      'vendor/modules.txt': '',
+      'lib/go.mod': 'module example.com/lib\n\ngo 1.26\n',
+      'lib/only/only.go': 'package only\n\nfunc Name() string { return "checkout" }\n',
+      'app/go.mod': 'module example.com/app\n\ngo 1.26\n\nrequire (\n\texample.com/Ext v1.0.0\n\texample.com/lib v1.0.0\n)\n\nreplace example.com/lib => ../lib\n',
+      'app/main.go': 'package main\n\nimport ext "example.com/Ext"\n\nfunc main() { println(ext.Name()) }\n',
+      'app/BUILD.yaml': 'targets:\n  app:\n    kind: go_binary\n',
+    });
+    await modules.tidy(path.join(root, 'app'));
+    const env = modules.env;
+    expect(await buildAndRun(root, cache, '//app:app', 'gob-out/bin/app/app', [], env)).toEqual({ status: 'built', value: 'ext+checkout' });
+    const r = await gob(['build', '//app:app', '--dry-run', '--ui=json'], { cwd: root, cacheDir: cache, env: { ...env, GOMODCACHE: await modules.newModuleCache() } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.events.filter((e) => e.type === 'log' && e.level === 'warn')).toEqual([]);
+    expect(finishedBy(r.events).get('//app:app')).toBe('cached');
+  });
+
   it('--stamp fills x_defs from stamp.command, and each stamp value has its own cache entry', async () => {
     const { root, cache } = await fresh();
     await writeTree(root, {

@@ -33,8 +33,12 @@ export async function downloadModules(req: DownloadRequest): Promise<void> {
   }
   // -e: one module go cannot fetch does not stop the others. go fetches one module after the
   // other, each a round trip or two to the proxy: a few go processes at once share the wait.
+  // -mod=readonly: in a module with a vendor/ directory go defaults to -mod=vendor, and then
+  // refuses to query any module ("cannot query module due to -mod=vendor"), although the module
+  // asked for may be another module's requirement; readonly is also the one -mod a go.work
+  // allows. `go mod download` has no such rule.
   await Promise.all([
-    ...chunks(goModOnly).map((ids) => runGo(req, ['list', '-m', '-e', '-json', ...ids])),
+    ...chunks(goModOnly).map((ids) => runGo(req, ['list', '-m', '-mod=readonly', '-e', '-json', ...ids])),
     ...chunks(files).map((ids) => runGo(req, ['mod', 'download', '-json', ...ids])),
   ]);
 }
