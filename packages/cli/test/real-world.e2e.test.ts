@@ -511,6 +511,30 @@ describe('repositories gob did not write', () => {
     expect(await buildStatus(ws, cache, '//app:app')).toBe('built');
   });
 
+  it('points at a replace into a directory outside the workspace, and says which workspace root would hold it: exit 2', async () => {
+    const { root, cache } = await fresh();
+    await writeTree(root, {
+      'shared/go.mod': 'module example.com/shared\n\ngo 1.26\n',
+      'shared/s.go': 'package shared\n\nfunc Name() string { return "shared" }\n',
+      'repo/gob.yaml': 'version: 1\n',
+      'repo/go.mod': 'module example.com/app\n\ngo 1.26\n\nrequire example.com/shared v0.0.0\n\nreplace example.com/shared => ../shared\n',
+      'repo/main.go': 'package main\n\nimport "example.com/shared"\n\nfunc main() { println(shared.Name()) }\n',
+      'repo/BUILD.yaml': 'targets:\n  app:\n    kind: go_binary\n',
+    });
+    const r = await gob(['build', '//...'], { cwd: path.join(root, 'repo'), cacheDir: cache });
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    const real = await fs.realpath(root);
+    expect(r.stderr).toContain(
+      [
+        'main.go:3:8: error: package example.com/app imports example.com/shared: example.com/shared is replaced by ../shared, which is outside the workspace root; gob cannot track its files',
+        '    import "example.com/shared"',
+        '           ^^^^^^^^^^^^^^^^^^^^',
+        `    hint: gob reads no file outside the workspace root ${path.join(real, 'repo')}; to build with ${path.join(real, 'shared')}, use a workspace root that holds both, such as ${real} (the workspace root is where gob.yaml is; gob init writes one)`,
+      ].join('\n'),
+    );
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it("follows GOFLAGS' -mod=mod: go then takes modules from the module cache, not from vendor/", async () => {
     const { root, cache } = await fresh();
     const dep = (word: string) => `package dep\n\nfunc Name() string { return "${word}" }\n`;

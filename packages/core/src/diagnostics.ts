@@ -52,5 +52,7 @@ function snippet(loc: Location | undefined, source?: (file: string) => string | 
   if (line === undefined) return [];
   const endCol = end.line === start.line ? Math.max(end.column, start.column + 1) : line.length + 1;
   const width = Math.max(1, Math.min(endCol, line.length + 1) - start.column);
-  return [`    ${line}`, `    ${' '.repeat(start.column - 1)}${'^'.repeat(width)}`];
+  // Tabs before the range stay tabs under it, so the carets line up however tabs are shown.
+  const pad = line.slice(0, start.column - 1).replace(/[^\t]/g, ' ');
+  return [`    ${line}`, `    ${pad}${'^'.repeat(width)}`];
 }

@@ -641,8 +641,8 @@ export async function loadGoPackages(
     const ref = refs[0];
     const at = (): Location => refLocation(from.dir, ref);
     const importer = forTest && ref?.file !== undefined && from.files.xTestGoFiles.includes(ref.file) ? `${from.importPath}_test` : from.importPath;
-    const fail = (code: string, message: string): Edge => {
-      report({ severity: 'error', code, message, location: at() });
+    const fail = (code: string, message: string, hint?: string): Edge => {
+      report({ severity: 'error', code, message, location: at(), hint });
       return NO_EDGE;
     };
     const res = modules.resolveImport(imp, b.main ?? from.module);
@@ -658,7 +658,7 @@ export async function loadGoPackages(
       case 'external':
         return { kind: 'external', modulePath: res.modulePath, version: res.version, replacement: res.replacement };
       case 'unresolved':
-        return fail(res.code, `package ${importer} imports ${imp}: ${res.reason}`);
+        return fail(res.code, `package ${importer} imports ${imp}: ${res.reason}`, res.hint);
       case 'local':
       case 'vendor': {
         const vendored = res.kind === 'vendor';

@@ -88,6 +88,11 @@ describe('parseGoWork', () => {
       go: '1.23',
       toolchain: 'go1.26.8',
       use: ['./a', './b', './c d'],
+      useRanges: [
+        { start: { line: 4, column: 5, offset: 32 }, end: { line: 4, column: 8, offset: 35 } },
+        { start: { line: 6, column: 2, offset: 43 }, end: { line: 6, column: 5, offset: 46 } },
+        { start: { line: 7, column: 2, offset: 59 }, end: { line: 7, column: 9, offset: 66 } },
+      ],
       replaces: [{ oldPath: 'x.org/y', oldVersion: 'v1.0.0', newPath: './forks/y', newVersion: undefined, isLocal: true }],
     });
   });

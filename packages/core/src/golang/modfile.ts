@@ -40,6 +40,8 @@ export interface GoWorkFile {
   readonly toolchain: string | undefined;
   /** `use` directories as written (relative to the go.work directory, or absolute). */
   readonly use: readonly string[];
+  /** Where each of `use` is written, in the same order. */
+  readonly useRanges: readonly SourceRange[];
   readonly replaces: readonly ModReplace[];
 }
 
@@ -237,6 +239,7 @@ export function parseGoWork(text: string): Result<GoWorkFile, ModFileError> {
   let go: string | undefined;
   let toolchain: string | undefined;
   const use: string[] = [];
+  const useRanges: SourceRange[] = [];
   const replaces: ModReplace[] = [];
   for (const line of lexed.value) {
     const t = line.tokens.map((x) => x.text);
@@ -250,8 +253,9 @@ export function parseGoWork(text: string): Result<GoWorkFile, ModFileError> {
         toolchain = t[0];
         break;
       case 'use':
-        if (t.length !== 1 || t[0] === undefined) return badLine(text, line, 'usage: use local/dir');
+        if (t.length !== 1 || t[0] === undefined || line.tokens[0] === undefined) return badLine(text, line, 'usage: use local/dir');
         use.push(t[0]);
+        useRanges.push(rangeAt(text, line.tokens[0].start, line.tokens[0].end));
         break;
       case 'replace': {
         const r = parseReplace(text, line);
@@ -265,7 +269,7 @@ export function parseGoWork(text: string): Result<GoWorkFile, ModFileError> {
         return badLine(text, line, `unknown directive: ${line.verb ?? ''}`);
     }
   }
-  return ok({ go, toolchain, use, replaces });
+  return ok({ go, toolchain, use, useRanges, replaces });
 }
 
 export interface VendoredModule {

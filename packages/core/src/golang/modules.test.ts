@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { formatDiagnostic, type Diagnostic } from '../diagnostics.js';
 import { nodeGoIO } from './io.js';
 import { loadModules, modFlagFromGoFlags, type ModuleSet, type ModulesIO } from './modules.js';
 import { writeReplaceModulesLayout, writeTree, writeVendorLayout, writeWorkspaceLayout, type FileTree } from './testing/generate-layouts.js';
@@ -157,7 +158,11 @@ describe('independent modules (no go.work)', () => {
     expect(set.resolveImport('example.com/extra/x', m)).toMatchObject({ kind: 'unresolved', code: 'no-required-module' });
     expect(set.resolveImport('example.com', m)).toMatchObject({ kind: 'unresolved', code: 'no-required-module' });
     expect(set.resolveImport('example.com/old/p', m)).toMatchObject({ kind: 'external', modulePath: 'example.com/old', replacement: { path: 'example.com/new', version: 'v1.1.0' } });
-    expect(set.resolveImport('example.com/gone/p', m)).toMatchObject({ kind: 'unresolved', code: 'replace-outside-workspace' });
+    expect(set.resolveImport('example.com/gone/p', m)).toMatchObject({
+      kind: 'unresolved',
+      code: 'replace-outside-workspace',
+      hint: `gob reads no file outside the workspace root ${root}; to build with ${path.resolve(root, '../../outside')}, use a workspace root that holds both, such as ${path.resolve(root, '../..')} (the workspace root is where gob.yaml is; gob init writes one)`,
+    });
     expect(set.resolveImport('example.com/m/internal/x', m)).toMatchObject({ kind: 'local', dir: 'internal/x' });
     expect(set.stateFiles(m === undefined ? [] : [m])).toEqual(['go.mod', 'go.sum']);
   });
@@ -167,6 +172,25 @@ describe('independent modules (no go.work)', () => {
     const r = await loadModules(root);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error[0]).toMatchObject({ code: 'bad-go-mod', location: { file: 'a/go.mod', range: { start: { line: 3 } } } });
+  });
+
+  it('points at a go.work use outside the workspace, and says where a workspace holding it would be', async () => {
+    const parent = await tmp();
+    const root = path.join(parent, 'repo');
+    const work = 'go 1.26\n\nuse (\n\t./app\n\t../shared\n)\n';
+    await writeTree(parent, { 'repo/go.work': work, 'repo/app/go.mod': 'module example.com/app\n', 'shared/go.mod': 'module example.com/shared\n' });
+    const r = await loadModules(root);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error).toHaveLength(1);
+    expect(formatDiagnostic(r.error[0] as Diagnostic, (f) => (f === 'go.work' ? work : undefined))).toBe(
+      [
+        'go.work:5:2: error: go.work uses ../shared, which is outside the workspace root',
+        '    \t../shared',
+        '    \t^^^^^^^^^',
+        `    hint: gob reads no file outside the workspace root ${root}; to build with ${path.join(parent, 'shared')}, use a workspace root that holds both, such as ${parent} (the workspace root is where gob.yaml is; gob init writes one)`,
+      ].join('\n'),
+    );
   });
 
   it('takes a go.mod without a module line for what go does: no module, no error, unless go.work uses it', async () => {

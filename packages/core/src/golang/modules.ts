@@ -21,7 +21,7 @@
 import { readFile as fsReadFile } from 'node:fs/promises';
 import type { Diagnostic } from '../diagnostics.js';
 import type { WorkspacePath } from '../types.js';
-import { fromWorkspacePath, joinWorkspacePath, resolveLocalPath } from '../util/fs-paths.js';
+import { fromWorkspacePath, joinWorkspacePath, outsideWorkspaceHint, resolveLocalPath } from '../util/fs-paths.js';
 import { err, ok, type Result } from '../util/result.js';
 import { compareGoStrings } from './go-strings.js';
 import { NOT_SYNC, nodeGoIO, type GoDirEntry, type GoIO } from './io.js';
@@ -75,7 +75,7 @@ export type ImportResolution =
       readonly version?: string | undefined;
       readonly replacement?: { readonly path: string; readonly version?: string | undefined } | undefined;
     }
-  | { readonly kind: 'unresolved'; readonly code: UnresolvedCode; readonly reason: string };
+  | { readonly kind: 'unresolved'; readonly code: UnresolvedCode; readonly reason: string; readonly hint?: string | undefined };
 
 export type UnresolvedCode =
   | 'relative-import'
@@ -201,10 +201,16 @@ export async function loadModules(root: string, opts: LoadModulesOptions = {}): 
     mode = 'workspace';
     work = parsed.value;
     moduleDirs = [];
-    for (const u of work.use) {
+    for (const [i, u] of work.use.entries()) {
       const d = resolveLocalPath(root, '', u);
       if (d === undefined) {
-        diagnostics.push({ severity: 'error', code: 'use-outside-workspace', message: `go.work uses ${u}, which is outside the workspace root`, location: { file: 'go.work' } });
+        diagnostics.push({
+          severity: 'error',
+          code: 'use-outside-workspace',
+          message: `go.work uses ${u}, which is outside the workspace root`,
+          location: { file: 'go.work', range: work.useRanges[i] },
+          hint: outsideWorkspaceHint(root, '', u),
+        });
         continue;
       }
       moduleDirs.push(d);
@@ -252,7 +258,11 @@ export async function loadModules(root: string, opts: LoadModulesOptions = {}): 
       if (replacementOf.has(key)) return;
       const dir = resolveLocalPath(root, fromDir, r.newPath);
       if (dir === undefined) {
-        replacementOf.set(key, { code: 'replace-outside-workspace', reason: `${r.oldPath} is replaced by ${r.newPath}, which is outside the workspace root; gob cannot track its files` });
+        replacementOf.set(key, {
+          code: 'replace-outside-workspace',
+          reason: `${r.oldPath} is replaced by ${r.newPath}, which is outside the workspace root; gob cannot track its files`,
+          hint: outsideWorkspaceHint(root, fromDir, r.newPath),
+        });
         return;
       }
       const existing = byDir.get(dir);
@@ -289,6 +299,7 @@ export async function loadModules(root: string, opts: LoadModulesOptions = {}): 
 interface ReplacementProblem {
   readonly code: 'replace-outside-workspace' | 'bad-replacement';
   readonly reason: string;
+  readonly hint?: string | undefined;
 }
 
 function replacementKey(fromDir: WorkspacePath, r: ModReplace): string {
@@ -578,7 +589,7 @@ function buildModuleSet(init: {
       if (ctx.lenient) return { kind: 'external', modulePath: importPath };
       return { kind: 'unresolved', code: 'no-required-module', reason: `no required module provides package ${importPath}` };
     }
-    if (best.problem !== undefined) return { kind: 'unresolved', code: best.problem.code, reason: best.problem.reason };
+    if (best.problem !== undefined) return { kind: 'unresolved', code: best.problem.code, reason: best.problem.reason, hint: best.problem.hint };
     return { kind: 'external', modulePath: best.path, version: best.version, replacement: best.replacement };
   };
 

@@ -70,6 +70,18 @@ export function resolveLocalPath(root: string, fromDir: WorkspacePath, p: string
   return rel;
 }
 
+/**
+ * Advice for a path a go.mod or go.work names outside the workspace `root`: gob reads nothing
+ * there, so gob.yaml has to move up to a directory that holds both.
+ */
+export function outsideWorkspaceHint(root: string, fromDir: WorkspacePath, p: string): string {
+  const abs = path.isAbsolute(p) ? path.resolve(p) : path.resolve(fromWorkspacePath(root, fromDir), ...p.replace(/\\/g, '/').split('/'));
+  let common = path.resolve(root);
+  while (path.relative(common, abs).startsWith('..')) common = path.dirname(common);
+  const where = path.dirname(common) === common ? '/' : common;
+  return `gob reads no file outside the workspace root ${root}; to build with ${abs}, use a workspace root that holds both, such as ${where} (the workspace root is where gob.yaml is; gob init writes one)`;
+}
+
 /** The directory holding the workspace path `p` (`''` for one at the root). */
 export function workspaceParent(p: WorkspacePath): WorkspacePath {
   const i = p.lastIndexOf('/');
