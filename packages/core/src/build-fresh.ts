@@ -182,7 +182,7 @@ async function snapshotOf(
     tools,
     outputs: [],
     now: Date.now(),
-    hiddenNamesRead: prov.hiddenNamesRead,
+    wholeListingDirs: prov.wholeListingDirs,
   });
 }
 

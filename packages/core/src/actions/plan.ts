@@ -33,7 +33,7 @@ import {
   type WorkspacePath,
 } from '../types.js';
 import { err, ok, type Result } from '../util/result.js';
-import { fromWorkspacePath, isHiddenName, joinWorkspacePath, resolveLocalPath, workspaceParent } from '../util/fs-paths.js';
+import { fromWorkspacePath, isIgnoredName, joinWorkspacePath, resolveLocalPath, workspaceParent } from '../util/fs-paths.js';
 import { moduleCacheSource, type ExternalSource } from '../golang/external.js';
 import { downloadModules, type DownloadRequest } from '../golang/module-download.js';
 import { moduleCacheState } from '../golang/module-cache.js';
@@ -175,8 +175,8 @@ export interface PlanProvenance {
    * holds only while they stay missing.
    */
   readonly unreadModules: readonly { readonly moduleCache: string; readonly modules: readonly string[] }[];
-  /** Directories whose names starting with "." the plan looked at (`PackageGraph.hiddenNamesRead`, a hidden PGO profile). */
-  readonly hiddenNamesRead: ReadonlySet<WorkspacePath>;
+  /** Directories whose every name counts, ignored ones too (`PackageGraph.wholeListingDirs`, a PGO profile with an ignored name). */
+  readonly wholeListingDirs: ReadonlySet<WorkspacePath>;
 }
 
 export interface PlanRequest {
@@ -364,7 +364,7 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
   // What external modules import is read by a reader per graph load (external.ts); those of the
   // final loads say which modules stayed unread, and keep what they read for later processes.
   const externalSources: ExternalSource[] = [];
-  const hiddenNamesRead = new Set<WorkspacePath>();
+  const wholeListingDirs = new Set<WorkspacePath>();
   // Graphs of several configurations may load (and download) at once: the progress event counts
   // the modules of every download under way, and says `planning` when none is left.
   let downloading = 0;
@@ -382,7 +382,7 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
     for (;;) {
       const external = moduleCache === '' ? undefined : moduleCacheSource(moduleCache, locals, memoDir);
       const graph = await loadGoPackages({ roots, ctx, modules, includeTests: false, external }, req.goIO);
-      if (graph.ok) for (const d of graph.value.hiddenNamesRead) hiddenNamesRead.add(d);
+      if (graph.ok) for (const d of graph.value.wholeListingDirs) wholeListingDirs.add(d);
       const ids = external === undefined ? [] : [...external.unread].sort();
       // Modules the module cache does not hold yet: go downloads them (their go.mod, then the
       // files of those that can import local packages), and the graph loads again, until all are
@@ -502,7 +502,7 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
     const moduleFiles = await digestsOf(closure.moduleStateFiles);
     const goCwd = modules.value.mode === 'workspace' ? '' : closure.mainModule.dir;
     const pgoFile = await pgoProfile(goenv.raw.GOFLAGS ?? '', target.goPackage, goCwd, workspace.root, req.goIO);
-    if (pgoFile !== undefined && isHiddenName(pgoFile)) hiddenNamesRead.add(workspaceParent(pgoFile));
+    if (pgoFile !== undefined && isIgnoredName(pgoFile)) wholeListingDirs.add(workspaceParent(pgoFile));
     const pgo = pgoFile === undefined ? undefined : await digestsOf([pgoFile]);
 
     // With cgo on, C settings matter even when no workspace package has cgo files: the standard
@@ -615,7 +615,7 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
       compilerVersion: compilerIds.size > 0,
       vcs: vcs === undefined ? undefined : { dir: workspace.root, state: vcs },
       unreadModules: unreadModules(externalSources),
-      hiddenNamesRead,
+      wholeListingDirs,
     },
   });
 }

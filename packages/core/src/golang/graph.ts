@@ -13,7 +13,7 @@
  */
 import type { Diagnostic } from '../diagnostics.js';
 import type { Location, WorkspacePath } from '../types.js';
-import { isHiddenName, joinWorkspacePath, workspaceParent } from '../util/fs-paths.js';
+import { isIgnoredName, joinWorkspacePath, workspaceParent } from '../util/fs-paths.js';
 import { err, ok, type Result } from '../util/result.js';
 import { includeSearchDirs, resolveCIncludes, resolveCLibraries } from './c-includes.js';
 import { resolveEmbedPatterns, type EmbedError, type ResolvedEmbeds } from './embed.js';
@@ -139,11 +139,12 @@ export interface PackageGraph {
    */
   readonly unreadVia: ReadonlyMap<string, readonly string[]>;
   /**
-   * Directories whose names starting with "." the graph looked at: those embed patterns matched
-   * against (`dir/*` matches `.keep`), those a C include or a linked file named a hidden file in,
-   * and testdata. Elsewhere such names are nothing to go (see snapshot/observations.ts).
+   * Directories whose every name counts, ignored ones (`isIgnoredName`) too: those embed patterns
+   * matched against (`dir/*` matches `.keep` and `main.go~`), those a C include or a linked file
+   * named an ignored name in, and testdata. Elsewhere such names are nothing to go (see
+   * snapshot/observations.ts).
    */
-  readonly hiddenNamesRead: ReadonlySet<WorkspacePath>;
+  readonly wholeListingDirs: ReadonlySet<WorkspacePath>;
   /** Non-fatal findings. */
   readonly warnings: readonly Diagnostic[];
 }
@@ -292,11 +293,11 @@ export async function loadGoPackages(
     }
     return p;
   };
-  const hiddenNamesRead = new Set<WorkspacePath>();
+  const wholeListingDirs = new Set<WorkspacePath>();
   // What embed patterns list: every name counts there.
   const embedIO = {
     readdir: (dir: WorkspacePath): Promise<Listing> => {
-      hiddenNamesRead.add(dir);
+      wholeListingDirs.add(dir);
       return readdir(dir);
     },
   };
@@ -406,7 +407,7 @@ export async function loadGoPackages(
     const rawDirs = pf.cgoFiles.flatMap((n) => headers.get(n)?.cIncludeDirs ?? []);
     const own = new Set<WorkspacePath>([...pf.goFiles, ...pf.cgoFiles, ...pf.cFiles, ...pf.cxxFiles, ...pf.mFiles, ...pf.hFiles, ...pf.fFiles, ...pf.sFiles, ...pf.swigFiles, ...pf.swigCXXFiles, ...pf.sysoFiles].map((n) => joinRel(dir, n)));
     const isFile = (path: WorkspacePath): Promise<boolean> => {
-      if (isHiddenName(path)) hiddenNamesRead.add(workspaceParent(path));
+      if (isIgnoredName(path)) wholeListingDirs.add(workspaceParent(path));
       return isListedFile(readdir, path);
     };
     const included = await resolveCIncludes(seeds, includeSearchDirs(dir, rawDirs), own, { isFile, header: (path) => readHeader(path) });
@@ -495,7 +496,7 @@ export async function loadGoPackages(
   const listTestdata = async (dir: WorkspacePath): Promise<WorkspacePath[]> => {
     const out: WorkspacePath[] = [];
     const walk = async (d: WorkspacePath): Promise<void> => {
-      hiddenNamesRead.add(d);
+      wholeListingDirs.add(d);
       const entries = await readdir(d);
       if (entries === undefined) return;
       await Promise.all(
@@ -819,7 +820,7 @@ export async function loadGoPackages(
     externalModules: new Map([...allExternal.entries()].sort((a, b) => compareGoStrings(a[0], b[0]))),
     std: new Set(sortedUnique(allStd)),
     unreadVia: new Map([...unreadVia].map(([m, ids]) => [m, sortGoStrings([...ids])])),
-    hiddenNamesRead,
+    wholeListingDirs,
     warnings: diagnostics,
   });
 

@@ -71,7 +71,7 @@ beforeAll(async () => {
     tools: [],
     outputs: [],
     now: Date.now(),
-    hiddenNamesRead: plan.provenance.hiddenNamesRead,
+    wholeListingDirs: plan.provenance.wholeListingDirs,
   };
 });
 

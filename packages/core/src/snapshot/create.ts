@@ -67,11 +67,11 @@ export interface SnapshotInputs extends PlanScope {
   readonly outputs: readonly OutputEntry[];
   readonly now: number;
   /**
-   * Directories whose names starting with "." planning looked at (embed patterns, C includes,
-   * a PGO profile: `PlanProvenance.hiddenNamesRead`). The others are recorded by their visible
-   * names only, so an editor's swap file does not make the next build plan again.
+   * Directories whose every name planning looked at (embed patterns, C includes, a PGO profile:
+   * `PlanProvenance.wholeListingDirs`). The others are recorded without their ignored names
+   * (`isIgnoredName`), so an editor's swap or backup file does not make the next build plan again.
    */
-  readonly hiddenNamesRead: ReadonlySet<WorkspacePath>;
+  readonly wholeListingDirs: ReadonlySet<WorkspacePath>;
 }
 
 /**
@@ -211,7 +211,7 @@ export function createSnapshot(inp: SnapshotInputs): { ok: true; snapshot: PlanS
     tools: inp.tools,
     files,
     dirs: [...inp.recorder.dirs.values()].map((d): DirEntry =>
-      inp.hiddenNamesRead.has(d.path) ? [d.path, ...d.stat, d.listing, d.racy ? RACY : 0] : [d.path, ...d.stat, d.visibleListing, (d.racy ? RACY : 0) | VISIBLE_ONLY],
+      inp.wholeListingDirs.has(d.path) ? [d.path, ...d.stat, d.listing, d.racy ? RACY : 0] : [d.path, ...d.stat, d.visibleListing, (d.racy ? RACY : 0) | VISIBLE_ONLY],
     ),
     missing: [...inp.recorder.missing],
     types: [...inp.recorder.types],

@@ -54,7 +54,7 @@ export const F_FLAGS = 6;
 export const F_HEADER = 7;
 export const RACY = 1;
 export const CONFIG = 2;
-/** DirEntry flag: the listing hash is `listingHash(…, visibleOnly)`. */
+/** DirEntry flag: the listing hash is `listingHash(…, visibleOnly)`, without ignored names (`isIgnoredName`). */
 export const VISIBLE_ONLY = 2;
 
 export function sameStatId(e: readonly [string, number, number, number, number, ...unknown[]], st: fs.Stats): boolean {

@@ -23,6 +23,7 @@ import type { Sha256, WorkspacePath } from '../types.js';
 import { DEFAULT_RACY_WINDOW_MS } from '../hashing/file-hasher.js';
 import { hashBytes } from '../hashing/hash-bytes.js';
 import { OUT_DIR } from '../actions/outputs.js';
+import { isIgnoredName } from '../util/fs-paths.js';
 
 export type EntryType = 'file' | 'dir' | 'other';
 
@@ -81,7 +82,7 @@ export interface DirObservation {
   readonly path: WorkspacePath;
   readonly stat: StatId;
   readonly listing: string;
-  /** The listing's hash without the names that start with "." (`listingHash`'s `visibleOnly`). */
+  /** The listing's hash without ignored names (`listingHash`'s `visibleOnly`). */
   readonly visibleListing: string;
   readonly racy: boolean;
 }
@@ -91,15 +92,16 @@ export interface DirObservation {
  * root is left out: gob creates it (the snapshot itself lives there), and nothing gob plans reads
  * it — discovery, the go.mod search and the Go model all skip it.
  *
- * With `visibleOnly`, names that start with "." are left out too: go ignores such files in a
- * package and gob never looks inside such directories, so an editor's swap or lock file
- * (`.main.go.swp`, `.#main.go`) changes nothing a plan read — unless an embed pattern or a C
- * include looked at the directory's hidden names, and the plan then records the whole listing.
+ * With `visibleOnly`, ignored names (`isIgnoredName`: starting with ".", and files ending in "~"
+ * or between "#"s) are left out too: go ignores such files in a package and gob never looks inside
+ * such directories, so an editor's swap, lock, backup or autosave file (`.main.go.swp`,
+ * `.#main.go`, `main.go~`, `#main.go#`) changes nothing a plan read — unless an embed pattern or
+ * a C include looked at the directory's every name, and the plan then records the whole listing.
  */
 export function listingHash(dir: WorkspacePath, entries: readonly Dirent[], visibleOnly = false): string {
   const lines: string[] = [];
   for (const e of entries) {
-    if ((dir === '' && e.name === OUT_DIR) || (visibleOnly && e.name.startsWith('.'))) continue;
+    if ((dir === '' && e.name === OUT_DIR) || (visibleOnly && isIgnoredName(e.name, !e.isFile()))) continue;
     lines.push(`${e.name}\0${direntType(e)}`);
   }
   return hashBytes(lines.sort().join('\n')).slice(0, 32);
@@ -224,8 +226,8 @@ export class ObservationRecorder {
       path,
       stat: statIdOf(st),
       listing,
-      // Most directories hold no hidden name: then both hashes are one.
-      visibleListing: entries.some((e) => e.name.startsWith('.')) ? listingHash(path, entries, true) : listing,
+      // Most directories hold no ignored name: then both hashes are one.
+      visibleListing: entries.some((e) => isIgnoredName(e.name, !e.isFile())) ? listingHash(path, entries, true) : listing,
       racy: !settled(st, observedAt, this.#racyWindowMs),
     });
     for (const d of entries) {

@@ -132,7 +132,7 @@ describe('plan snapshots', () => {
     expect(after.keys).toEqual(before.keys);
   });
 
-  it("an editor's swap and lock files in a package or the root change nothing; the same in an embedded directory plan again", async () => {
+  it("an editor's swap, lock, backup and autosave files in a package or the root change nothing; the same in an embedded directory plan again", async () => {
     const w = await workspace();
     expect((await dryRun(w)).reused).toBe(false);
     const before = await dryRun(w);
@@ -141,18 +141,36 @@ describe('plan snapshots', () => {
     await fs.writeFile(path.join(w, 'services/notify/.render.go.swp'), 'swap');
     await fs.symlink('user@host.1234:1700000000', path.join(w, 'services/notify/.#render.go'));
     await fs.mkdir(path.join(w, '.idea'));
+    // emacs' backup and autosave files.
+    await fs.writeFile(path.join(w, 'services/notify/render.go~'), 'package main\n');
+    await fs.writeFile(path.join(w, 'services/notify/#render.go#'), 'package main\n');
+    await fs.writeFile(path.join(w, 'gob.yaml~'), 'version: 1\n');
     const after = await dryRun(w);
     expect(after.reused).toBe(true);
     expect(after.keys).toEqual(before.keys);
     expect(after.keys).toEqual((await fresh(w)).keys);
+    // A directory named like one is no editor's file: it could be a package.
+    await fs.mkdir(path.join(w, 'services/notify/sub~'));
+    const withDir = await dryRun(w);
+    expect(withDir.reused).toBe(false);
+    expect(withDir.reason).toMatch(/entries of services\/notify changed/);
     // libs/config embeds defaults/*.json, which matches a hidden .json file too (go embeds it):
-    // in a directory an embed pattern lists, hidden names count.
+    // in a directory an embed pattern lists, every name counts.
     await fs.writeFile(path.join(w, 'libs/config/defaults/.extra.json'), '{}\n');
     const embedded = await dryRun(w);
     expect(embedded.reused).toBe(false);
     expect(embedded.reason).toMatch(/entries of libs\/config\/defaults changed/);
     expect(embedded.keys).toEqual((await fresh(w)).keys);
     expect([...embedded.keys].filter(([id, k]) => before.keys.get(id) !== k).length).toBeGreaterThan(0);
+    // A backup file there plans again too (`defaults/*` would embed it); `*.json` does not match
+    // it, so the keys are what a fresh plan gives.
+    const settled = await dryRun(w);
+    expect(settled.reused).toBe(true);
+    await fs.writeFile(path.join(w, 'libs/config/defaults/x.json~'), '{}\n');
+    const backup = await dryRun(w);
+    expect(backup.reused).toBe(false);
+    expect(backup.reason).toMatch(/entries of libs\/config\/defaults changed/);
+    expect(backup.keys).toEqual((await fresh(w)).keys);
   });
 
   const replans: [string, (ws: string) => Promise<void>, RegExp][] = [

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fromWorkspacePath, toWorkspacePath } from './fs-paths.js';
+import { fromWorkspacePath, isIgnoredName, toWorkspacePath } from './fs-paths.js';
 
 describe('fromWorkspacePath', () => {
   const roots = ['/w', '/w/', '/', '/a/b/../c', '/a//b', '/a/./b', 'rel/root', './x', '..'];
@@ -19,5 +19,16 @@ describe('fromWorkspacePath', () => {
     for (const rel of ['a.go', 'a/b/c.go', 'services/payment/main.go']) {
       expect(toWorkspacePath('/w/x', fromWorkspacePath('/w/x', rel))).toBe(rel);
     }
+  });
+});
+
+describe('isIgnoredName', () => {
+  it("takes editors' swap, lock, backup and autosave files, and hidden directories; nothing go could build from", () => {
+    for (const p of ['.main.go.swp', 'a/.#main.go', 'a/b/.idea', 'main.go~', 'a/#main.go#', 'a/.hidden.go']) expect(isIgnoredName(p), p).toBe(true);
+    for (const p of ['main.go', 'a/#main.go', 'a/main#.go', 'a/#', 'a/~main.go', 'a.b/c.go', 'a/#x#/main.go', 'a~/main.go']) expect(isIgnoredName(p), p).toBe(false);
+    // A directory is ignored only for its leading dot: `lib~` could be a package.
+    expect(isIgnoredName('a/lib~', true)).toBe(false);
+    expect(isIgnoredName('a/#x#', true)).toBe(false);
+    expect(isIgnoredName('a/.git', true)).toBe(true);
   });
 });

@@ -88,9 +88,17 @@ export function workspaceParent(p: WorkspacePath): WorkspacePath {
   return i < 0 ? '' : p.slice(0, i);
 }
 
-/** Whether the last element of workspace path `p` starts with "." (a name go and gob's walks skip). */
-export function isHiddenName(p: WorkspacePath): boolean {
-  return p.startsWith('.', p.lastIndexOf('/') + 1);
+/**
+ * Whether the last element of workspace path `p` is a name go reads nothing from unless an embed
+ * pattern, a C include or a flag names it, and gob's walks skip: one that starts with "." (an
+ * editor's swap or lock file, `.git`), or, unless it is a directory (`isDir`), what an editor
+ * leaves beside a file it edits: a backup `main.go~` or an emacs autosave `#main.go#`.
+ */
+export function isIgnoredName(p: WorkspacePath, isDir = false): boolean {
+  const start = p.lastIndexOf('/') + 1;
+  if (p.startsWith('.', start)) return true;
+  if (isDir) return false;
+  return p.endsWith('~') || (p.length - start > 1 && p.startsWith('#', start) && p.endsWith('#'));
 }
 
 /** The nearest directory at or above `dir` (absolute or relative to the process) for which `has` holds, or undefined. */
