@@ -717,6 +717,93 @@ describe('repositories gob did not write', () => {
     expect(finishedBy(r.events).get('//app:app')).toBe('cached');
   });
 
+  it('does not cache a binary when one of its inputs was saved while go built it', async () => {
+    const { root, cache } = await fresh();
+    const lib = (word: string) => `package lib\n\nfunc Name() string { return "${word}" }\n`;
+    await writeTree(root, {
+      'gob.yaml': 'version: 1\n',
+      'go.mod': 'module example.com/app\n\ngo 1.26\n',
+      'main.go': 'package main\n\nimport "example.com/app/lib"\n\nfunc main() { println(lib.Name()) }\n',
+      'lib/lib.go': lib('one'),
+      'BUILD.yaml': 'targets:\n  app:\n    kind: go_binary\n',
+    });
+    // An editor saving lib.go just as go starts: a `go` ahead of the real one on PATH moves the
+    // file `next` (when there is one) over lib.go, then runs go; when `undo` is there too, it
+    // writes lib.go's earlier content back once go is done. A program, not a script: gob keeps
+    // no plan snapshot for a go it cannot identify without running it.
+    const bin = await tempDir('gob-gowrap-');
+    dirs.push(bin);
+    const realGo = path.join((await execFileAsync('go', ['env', 'GOROOT'])).stdout.trim(), 'bin/go');
+    const nextFile = path.join(bin, 'next');
+    const [next, undo, libFile] = [nextFile, path.join(bin, 'undo'), path.join(root, 'lib/lib.go')].map((p) => JSON.stringify(p));
+    const wrapper = path.join(bin, 'src');
+    await writeTree(wrapper, {
+      'go.mod': 'module wrapper\n\ngo 1.26\n',
+      'main.go': `package main
+
+import (
+\t"os"
+\t"os/exec"
+)
+
+func main() {
+\tbefore, _ := os.ReadFile(${libFile})
+\tswapped := len(os.Args) > 1 && os.Args[1] == "build" && os.Rename(${next}, ${libFile}) == nil
+\tcmd := exec.Command(${JSON.stringify(realGo)}, os.Args[1:]...)
+\tcmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+\terr := cmd.Run()
+\tif swapped && os.Remove(${undo}) == nil {
+\t\t_ = os.WriteFile(${libFile}, before, 0o644)
+\t}
+\tif err != nil {
+\t\tos.Exit(cmd.ProcessState.ExitCode())
+\t}
+}
+`,
+    });
+    await execFileAsync(realGo, ['build', '-o', path.join(bin, 'go'), '.'], { cwd: wrapper });
+    const saveDuringBuild = (word: string) => fs.writeFile(nextFile, lib(word));
+    const env = { PATH: `${bin}:${process.env.PATH ?? ''}` };
+    let reused = false;
+    const run = async (): Promise<{ status: string | undefined; value: string; warnings: string[] }> => {
+      const r = await gob(['build', '//:app', '--ui=json'], { cwd: root, cacheDir: cache, env });
+      expect(r.code, r.stderr).toBe(0);
+      reused = r.events.some((e) => e.type === 'log' && e.message === 'plan reused');
+      const warnings = r.events.flatMap((e) => (e.type === 'log' && e.level === 'warn' ? [e.message] : []));
+      return { status: finishedBy(r.events).get('//:app'), value: (await execFileAsync(path.join(root, 'gob-out/bin/app'))).stderr.trim(), warnings };
+    };
+
+    // A plan made from scratch: the key says "one", go built "two".
+    await saveDuringBuild('two');
+    expect(await run()).toEqual({ status: 'built', value: 'two', warnings: ['//:app: not cached: lib/lib.go changed while go was building it; the next build builds it again'] });
+    expect(reused).toBe(false);
+    // Back to "one" (an undo): the binary of "two" must not come back under the key of "one".
+    await fs.writeFile(path.join(root, 'lib/lib.go'), lib('one'));
+    expect(await run()).toEqual({ status: 'built', value: 'one', warnings: [] });
+    expect(await run()).toEqual({ status: 'cached', value: 'one', warnings: [] });
+
+    // The same with a plan reused from its snapshot: the key says "three", go built "four".
+    await fs.writeFile(path.join(root, 'lib/lib.go'), lib('three'));
+    await saveDuringBuild('four');
+    const during = await run();
+    expect(reused).toBe(true);
+    expect(during).toMatchObject({ status: 'built', value: 'four' });
+    expect(during.warnings).toHaveLength(1);
+    await fs.writeFile(path.join(root, 'lib/lib.go'), lib('three'));
+    expect(await run()).toEqual({ status: 'built', value: 'three', warnings: [] });
+
+    // Saved and undone while go ran: the content is the keyed one again, but go may have read the
+    // other (it did here), and the file's stat tells.
+    await fs.writeFile(path.join(root, 'lib/lib.go'), lib('five'));
+    await saveDuringBuild('six');
+    await fs.writeFile(path.join(bin, 'undo'), '');
+    const undone = await run();
+    expect(undone).toMatchObject({ status: 'built', value: 'six' });
+    expect(undone.warnings).toHaveLength(1);
+    expect(await fs.readFile(path.join(root, 'lib/lib.go'), 'utf8')).toBe(lib('five'));
+    expect(await run()).toEqual({ status: 'built', value: 'five', warnings: [] });
+  });
+
   it('--stamp fills x_defs from stamp.command, and each stamp value has its own cache entry', async () => {
     const { root, cache } = await fresh();
     await writeTree(root, {

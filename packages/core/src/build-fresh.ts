@@ -12,6 +12,7 @@ import { pickPassthrough } from './actions/go-env.js';
 import { LocalCache } from './cache/local-cache.js';
 import type { Diagnostic } from './diagnostics.js';
 import { cacheDirFor, runPlanned, type BuildOptions, type BuildOutcome, type LoadedWorkspace, type PlanRequest } from './engine.js';
+import { observedByHasher } from './exec/input-guard.js';
 import { GO_HEADER_DERIVE, goIOFromHasher } from './golang/hasher-io.js';
 import { nodeGoIO } from './golang/io.js';
 import { loadModules } from './golang/modules.js';
@@ -122,6 +123,7 @@ export async function buildFresh(opts: BuildOptions, run: { startedAt: number; r
     snapshot,
     dirty: true,
     hasher,
+    observedInputs: observedByHasher(hasher),
   });
   // How much file I/O hashing took: a no-op build should read no file (tests rely on this).
   opts.onEvent({ type: 'log', level: 'debug', message: 'file hashing', data: { ...hasher.stats() } });

@@ -8,6 +8,7 @@ import { defaultCacheDir } from './cache/default-cache-dir.js';
 import { LocalCache } from './cache/local-cache.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { EventSink } from './events.js';
+import { observedInSnapshot, type ObservedInputs } from './exec/input-guard.js';
 import { runBuild } from './exec/run-build.js';
 import { ccIdentity, probeIdentity } from './golang/probe-cache.js';
 import { moduleCacheState } from './golang/module-cache.js';
@@ -141,6 +142,7 @@ export async function build(opts: BuildOptions): Promise<BuildOutcome> {
           snapshot,
           dirty: reused.dirty,
           likelyMisses: reused.touched,
+          observedInputs: observedInSnapshot(snapshot.files),
         });
       }
       opts.onEvent({ type: 'log', level: 'debug', message: 'planning again', data: { reason: reused.reason } });
@@ -186,6 +188,8 @@ export interface PlannedRun extends PlanScope {
   readonly hasher?: FileHasher | undefined;
   /** Actions whose inputs changed since the snapshot: looked up first, built while the rest are (exec/run-build.ts). */
   readonly likelyMisses?: ReadonlySet<string> | undefined;
+  /** How the plan saw its input files (exec/input-guard.ts). */
+  readonly observedInputs?: ObservedInputs | undefined;
 }
 
 /** Runs a plan (from a snapshot or just made), then records what the build left in gob-out. */
@@ -231,6 +235,7 @@ export async function runPlanned(opts: BuildOptions, run: PlannedRun): Promise<B
     onEvent: opts.onEvent,
     startedAt: run.startedAt,
     likelyMisses: run.likelyMisses,
+    observedInputs: run.observedInputs,
   });
   const housekeeping = async (): Promise<void> => {
     if (snap !== undefined) {

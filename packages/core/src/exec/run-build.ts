@@ -14,6 +14,7 @@ import { SNAPSHOT_DIR } from '../snapshot/format.js';
 import { goFlagValue } from '../actions/go-args.js';
 import { binaryName, groupIntoBatches, type Batch } from './batches.js';
 import { GoBuildJsonReader } from './go-build-json.js';
+import { inputGuard, type ObservedInputs } from './input-guard.js';
 import { spawnProcess, type SpawnFn } from './spawn.js';
 
 export interface RunBuildOptions {
@@ -42,6 +43,11 @@ export interface RunBuildOptions {
    * looked up first, and their misses start building while the other actions are looked up.
    */
   readonly likelyMisses?: ReadonlySet<string> | undefined;
+  /**
+   * How the plan saw each input file when it took its digest, to tell whether go built from what
+   * the keys name (exec/input-guard.ts); without it, every input of a built action is hashed again.
+   */
+  readonly observedInputs?: ObservedInputs | undefined;
 }
 
 export interface RunBuildResult {
@@ -418,6 +424,8 @@ export async function runBuild(opts: RunBuildOptions): Promise<RunBuildResult> {
           opts.onEvent({ type: 'action.output', ...refOf(a), stream: 'stderr', text: unattributed });
         }
       }
+      // An input saved while go ran may be in the binary instead of what the key names.
+      const changedInput = inputGuard(opts.workspaceRoot, opts.observedInputs);
       // Stored a few at a time; finished in the batch's order, so the event stream is stable.
       const stored = await mapLimit(successes, STORE_CONCURRENCY, async (a): Promise<Omit<ActionFinishedEvent, 'type'>> => {
         const name = binaryName(a);
@@ -445,7 +453,12 @@ export async function runBuild(opts: RunBuildOptions): Promise<RunBuildResult> {
           durationMs,
           createdAt: new Date(now()).toISOString(),
         };
-        if (a.unreadModules === undefined) await opts.cache.putActionResult(a.key, result);
+        const changed = changedInput(a);
+        if (changed !== undefined) {
+          opts.onEvent({ type: 'log', level: 'warn', message: `${a.label}: not cached: ${changed} changed while go was building it; the next build builds it again` });
+        } else if (a.unreadModules === undefined) {
+          await opts.cache.putActionResult(a.key, result);
+        }
         // A blob stored just now from go's file, which was hashed as it went in, needs no check.
         if (!(await place(a.output, ref.digest, true, true, ref.written !== true))) {
           return { ...refOf(a), status: 'failed', durationMs, outputs: [], error: `could not write ${a.output}` };

@@ -1,0 +1,95 @@
+/**
+ * Whether the files an action was keyed with are still the ones it was keyed with once go has
+ * built it. go reads the sources while it builds, so a file saved during the build (an editor's
+ * save, a branch switch, a generator) may have gone into the binary in place of the content the
+ * key names. Stored under that key, the binary would come back to a later build that has the keyed
+ * content again (after an undo), or to another machine through the remote cache. Such a result is
+ * placed in gob-out but not cached: the next build keys the new content and builds again.
+ *
+ * A file counts as unchanged while a stat gives what it gave when its digest was taken; a stat
+ * taken inside the racy window (see file-hasher.ts) is not trusted, and neither is a file the
+ * plan left no stat for: then the content is hashed again and compared.
+ */
+import * as fs from 'node:fs';
+import type { Sha256, WorkspacePath } from '../types.js';
+import { hashBytes } from '../hashing/hash-bytes.js';
+import type { FileHasher } from '../hashing/file-hasher.js';
+import { F_FLAGS, F_PATH, RACY, type FileEntry } from '../snapshot/format.js';
+import { absPath, sameStat, statIdFromKey, statIfExists, type StatId } from '../snapshot/observations.js';
+import type { PlannedAction } from '../actions/plan.js';
+
+/** How a file was seen when its digest was taken: its stat, and whether that was inside the racy window. */
+export interface InputObservation {
+  readonly stat: StatId;
+  readonly racy: boolean;
+}
+
+/** The observation behind an input file's digest, or undefined when the plan kept none. */
+export type ObservedInputs = (path: WorkspacePath) => InputObservation | undefined;
+
+/**
+ * A check of actions built by one go process, made after it exited: the first input file of an
+ * action that is not what its key names (changed, gone), or undefined. Each file is checked once
+ * however many of the actions share it.
+ */
+export function inputGuard(root: string, observed: ObservedInputs | undefined): (a: PlannedAction) => WorkspacePath | undefined {
+  const verdicts = new Map<WorkspacePath, boolean>();
+  const unchanged = (p: WorkspacePath, digest: Sha256): boolean => {
+    let same = verdicts.get(p);
+    if (same === undefined) {
+      same = stillKeyed(absPath(root, p), digest, observed?.(p));
+      verdicts.set(p, same);
+    }
+    return same;
+  };
+  return (a) => {
+    const files = [a.manifest.moduleFiles, a.manifest.pgo ?? {}, ...a.packageManifests.map((pm) => pm.files)];
+    for (const group of files) {
+      for (const p in group) {
+        if (!unchanged(p, group[p] as Sha256)) return p;
+      }
+    }
+    return undefined;
+  };
+}
+
+function stillKeyed(abs: string, digest: Sha256, seen: InputObservation | undefined): boolean {
+  let st: fs.Stats | undefined;
+  try {
+    st = statIfExists(abs);
+  } catch {
+    return false;
+  }
+  if (st?.isFile() !== true) return false;
+  if (seen !== undefined && !sameStat(seen.stat, st)) return false;
+  if (seen !== undefined && !seen.racy) return true;
+  try {
+    return hashBytes(fs.readFileSync(abs)) === digest;
+  } catch {
+    return false;
+  }
+}
+
+/** What a plan snapshot (as checked for this build) recorded of each file. */
+export function observedInSnapshot(files: readonly FileEntry[]): ObservedInputs {
+  let byPath: Map<WorkspacePath, InputObservation> | undefined;
+  return (p) => {
+    byPath ??= new Map(files.map((f) => [f[F_PATH], { stat: [f[1], f[2], f[3], f[4]] as StatId, racy: (f[F_FLAGS] & RACY) !== 0 }]));
+    return byPath.get(p);
+  };
+}
+
+/** What a plan's hasher saw of the files it answered for. */
+export function observedByHasher(hasher: FileHasher): ObservedInputs {
+  let byPath: Map<WorkspacePath, InputObservation> | undefined;
+  return (p) => {
+    if (byPath === undefined) {
+      byPath = new Map();
+      for (const f of hasher.answered()) {
+        const stat = f.stat === undefined ? statIdFromKey(f.statKey) : ([f.stat.size, f.stat.mtimeMs, f.stat.ctimeMs, f.stat.ino] as StatId);
+        if (stat !== undefined) byPath.set(f.path, { stat, racy: !f.trusted });
+      }
+    }
+    return byPath.get(p);
+  };
+}
