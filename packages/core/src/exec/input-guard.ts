@@ -79,17 +79,16 @@ export function observedInSnapshot(files: readonly FileEntry[]): ObservedInputs 
   };
 }
 
-/** What a plan's hasher saw of the files it answered for. */
+/**
+ * What a plan's hasher saw of the files it answered for, taken now: the build goes on to hash
+ * gob-out's files with the same hasher, and a later lookup of an input would replace what the
+ * plan saw of it.
+ */
 export function observedByHasher(hasher: FileHasher): ObservedInputs {
-  let byPath: Map<WorkspacePath, InputObservation> | undefined;
-  return (p) => {
-    if (byPath === undefined) {
-      byPath = new Map();
-      for (const f of hasher.answered()) {
-        const stat = f.stat === undefined ? statIdFromKey(f.statKey) : ([f.stat.size, f.stat.mtimeMs, f.stat.ctimeMs, f.stat.ino] as StatId);
-        if (stat !== undefined) byPath.set(f.path, { stat, racy: !f.trusted });
-      }
-    }
-    return byPath.get(p);
-  };
+  const byPath = new Map<WorkspacePath, InputObservation>();
+  for (const f of hasher.answered()) {
+    const stat = f.stat === undefined ? statIdFromKey(f.statKey) : ([f.stat.size, f.stat.mtimeMs, f.stat.ctimeMs, f.stat.ino] as StatId);
+    if (stat !== undefined) byPath.set(f.path, { stat, racy: !f.trusted });
+  }
+  return (p) => byPath.get(p);
 }
