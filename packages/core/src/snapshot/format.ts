@@ -43,7 +43,7 @@ const KEEP_SNAPSHOTS = 8;
 
 /** [path, size, mtimeMs, ctimeMs, inode, digest, flags (1: racy, 2: config), header hash or ''] */
 export type FileEntry = [WorkspacePath, number, number, number, number, Sha256, number, string];
-/** [path, size, mtimeMs, ctimeMs, inode, listing hash, flags (1: racy, 2: the hash leaves out names starting with ".")] */
+/** [path, size, mtimeMs, ctimeMs, inode, listing hash, flags (1: racy, 2: the hash leaves out ignored names, `isIgnoredName`)] */
 export type DirEntry = [WorkspacePath, number, number, number, number, string, number];
 /** [path, FileHasher stat key, digest] of a file in gob-out */
 export type OutputEntry = [WorkspacePath, string, Sha256];
