@@ -27,33 +27,48 @@ export interface InputObservation {
 /** The observation behind an input file's digest, or undefined when the plan kept none. */
 export type ObservedInputs = (path: WorkspacePath) => InputObservation | undefined;
 
+/** A check of the actions one go process built (see `inputGuard`). */
+export interface InputGuard {
+  /** The first input file of `a` that is not what its key names (changed, gone), or undefined. */
+  (a: PlannedAction): WorkspacePath | undefined;
+  /** Files checked so far, how many of them were read (racy or unobserved), and the time it took. */
+  readonly counts: { readonly files: number; readonly reads: number; readonly ms: number };
+}
+
 /**
- * A check of actions built by one go process, made after it exited: the first input file of an
- * action that is not what its key names (changed, gone), or undefined. Each file is checked once
+ * A check of actions built by one go process, made after it exited. Each file is checked once
  * however many of the actions share it.
  */
-export function inputGuard(root: string, observed: ObservedInputs | undefined): (a: PlannedAction) => WorkspacePath | undefined {
+export function inputGuard(root: string, observed: ObservedInputs | undefined): InputGuard {
   const verdicts = new Map<WorkspacePath, boolean>();
+  const counts = { files: 0, reads: 0, ms: 0 };
   const unchanged = (p: WorkspacePath, digest: Sha256): boolean => {
     let same = verdicts.get(p);
     if (same === undefined) {
-      same = stillKeyed(absPath(root, p), digest, observed?.(p));
+      same = stillKeyed(absPath(root, p), digest, observed?.(p), counts);
       verdicts.set(p, same);
     }
     return same;
   };
-  return (a) => {
-    const files = [a.manifest.moduleFiles, a.manifest.pgo ?? {}, ...a.packageManifests.map((pm) => pm.files)];
-    for (const group of files) {
-      for (const p in group) {
-        if (!unchanged(p, group[p] as Sha256)) return p;
+  const check = (a: PlannedAction): WorkspacePath | undefined => {
+    const t0 = performance.now();
+    try {
+      const files = [a.manifest.moduleFiles, a.manifest.pgo ?? {}, ...a.packageManifests.map((pm) => pm.files)];
+      for (const group of files) {
+        for (const p in group) {
+          if (!unchanged(p, group[p] as Sha256)) return p;
+        }
       }
+      return undefined;
+    } finally {
+      counts.ms += performance.now() - t0;
     }
-    return undefined;
   };
+  return Object.assign(check, { counts });
 }
 
-function stillKeyed(abs: string, digest: Sha256, seen: InputObservation | undefined): boolean {
+function stillKeyed(abs: string, digest: Sha256, seen: InputObservation | undefined, counts: { files: number; reads: number }): boolean {
+  counts.files++;
   let st: fs.Stats | undefined;
   try {
     st = statIfExists(abs);
@@ -63,6 +78,7 @@ function stillKeyed(abs: string, digest: Sha256, seen: InputObservation | undefi
   if (st?.isFile() !== true) return false;
   if (seen !== undefined && !sameStat(seen.stat, st)) return false;
   if (seen !== undefined && !seen.racy) return true;
+  counts.reads++;
   try {
     return hashBytes(fs.readFileSync(abs)) === digest;
   } catch {
@@ -72,10 +88,17 @@ function stillKeyed(abs: string, digest: Sha256, seen: InputObservation | undefi
 
 /** What a plan snapshot (as checked for this build) recorded of each file. */
 export function observedInSnapshot(files: readonly FileEntry[]): ObservedInputs {
-  let byPath: Map<WorkspacePath, InputObservation> | undefined;
+  // Indexed on first use only (a build that restores everything checks nothing), and by position:
+  // a leaf edit checks a few hundred of the tens of thousands of files a snapshot holds.
+  let index: Map<WorkspacePath, number> | undefined;
   return (p) => {
-    byPath ??= new Map(files.map((f) => [f[F_PATH], { stat: [f[1], f[2], f[3], f[4]] as StatId, racy: (f[F_FLAGS] & RACY) !== 0 }]));
-    return byPath.get(p);
+    if (index === undefined) {
+      index = new Map();
+      for (let i = 0; i < files.length; i++) index.set((files[i] as FileEntry)[F_PATH], i);
+    }
+    const i = index.get(p);
+    const f = i === undefined ? undefined : files[i];
+    return f === undefined ? undefined : { stat: [f[1], f[2], f[3], f[4]], racy: (f[F_FLAGS] & RACY) !== 0 };
   };
 }
 

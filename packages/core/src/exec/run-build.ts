@@ -465,6 +465,10 @@ export async function runBuild(opts: RunBuildOptions): Promise<RunBuildResult> {
         }
         return { ...refOf(a), status: 'built', durationMs: now() - t0, outputs: [a.output] };
       });
+      if (changedInput.counts.files > 0) {
+        const { files, reads, ms } = changedInput.counts;
+        opts.onEvent({ type: 'log', level: 'debug', message: 'inputs checked after go', data: { files, reads, ms: Math.round(ms * 10) / 10 } });
+      }
       for (const e of stored) finish(e);
       for (const { a, error } of failures) {
         finish({ ...refOf(a), status: 'failed', durationMs, outputs: [], exitCode: res.exitCode ?? undefined, error });
