@@ -453,11 +453,10 @@ export async function runBuild(opts: RunBuildOptions): Promise<RunBuildResult> {
           durationMs,
           createdAt: new Date(now()).toISOString(),
         };
-        const changed = changedInput(a);
-        if (changed !== undefined) {
-          opts.onEvent({ type: 'log', level: 'warn', message: `${a.label}: not cached: ${changed} changed while go was building it; the next build builds it again` });
-        } else if (a.unreadModules === undefined) {
-          await opts.cache.putActionResult(a.key, result);
+        if (a.unreadModules === undefined) {
+          const changed = changedInput(a);
+          if (changed === undefined) await opts.cache.putActionResult(a.key, result);
+          else opts.onEvent({ type: 'log', level: 'warn', message: `${a.label}: not cached: ${changed} changed while go was building it; the next build builds it again` });
         }
         // A blob stored just now from go's file, which was hashed as it went in, needs no check.
         if (!(await place(a.output, ref.digest, true, true, ref.written !== true))) {

@@ -77,7 +77,11 @@ export function resolveLocalPath(root: string, fromDir: WorkspacePath, p: string
 export function outsideWorkspaceHint(root: string, fromDir: WorkspacePath, p: string): string {
   const abs = path.isAbsolute(p) ? path.resolve(p) : path.resolve(fromWorkspacePath(root, fromDir), ...p.replace(/\\/g, '/').split('/'));
   let common = path.resolve(root);
-  while (path.relative(common, abs).startsWith('..')) common = path.dirname(common);
+  const outside = (dir: string): boolean => {
+    const rel = path.relative(dir, abs);
+    return rel === '..' || rel.startsWith(`..${path.sep}`);
+  };
+  while (outside(common)) common = path.dirname(common);
   const where = path.dirname(common) === common ? '/' : common;
   return `gob reads no file outside the workspace root ${root}; to build with ${abs}, use a workspace root that holds both, such as ${where} (the workspace root is where gob.yaml is; gob init writes one)`;
 }
