@@ -76,8 +76,10 @@ function stillKeyed(abs: string, digest: Sha256, seen: InputObservation | undefi
     return false;
   }
   if (st?.isFile() !== true) return false;
-  if (seen !== undefined && !sameStat(seen.stat, st)) return false;
-  if (seen !== undefined && !seen.racy) return true;
+  if (seen !== undefined) {
+    if (!sameStat(seen.stat, st)) return false;
+    if (!seen.racy) return true;
+  }
   counts.reads++;
   try {
     return hashBytes(fs.readFileSync(abs)) === digest;
@@ -103,15 +105,14 @@ export function observedInSnapshot(files: readonly FileEntry[]): ObservedInputs 
 }
 
 /**
- * What a plan's hasher saw of the files it answered for, taken now: the build goes on to hash
- * gob-out's files with the same hasher, and a later lookup of an input would replace what the
- * plan saw of it.
+ * What a plan's hasher saw of the files it answered for. The build looks up only gob-out's files
+ * with that hasher afterwards, so its answers for inputs are still the plan's.
  */
 export function observedByHasher(hasher: FileHasher): ObservedInputs {
-  const byPath = new Map<WorkspacePath, InputObservation>();
-  for (const f of hasher.answered()) {
-    const stat = f.stat === undefined ? statIdFromKey(f.statKey) : ([f.stat.size, f.stat.mtimeMs, f.stat.ctimeMs, f.stat.ino] as StatId);
-    if (stat !== undefined) byPath.set(f.path, { stat, racy: !f.trusted });
-  }
-  return (p) => byPath.get(p);
+  return (p) => {
+    const f = hasher.answered([p])[0];
+    if (f === undefined) return undefined;
+    const stat = f.stat === undefined ? statIdFromKey(f.statKey) : ([f.stat.size, f.stat.mtimeMs, f.stat.ctimeMs, f.stat.ino] as const);
+    return stat === undefined ? undefined : { stat, racy: !f.trusted };
+  };
 }

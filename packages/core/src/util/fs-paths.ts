@@ -63,9 +63,7 @@ export function resolveWorkspaceRelative(base: WorkspacePath, rel: string): Work
  * directory `fromDir` — as a workspace path; undefined when it is outside the workspace `root`.
  */
 export function resolveLocalPath(root: string, fromDir: WorkspacePath, p: string): WorkspacePath | undefined {
-  const posix = p.replace(/\\/g, '/');
-  const abs = path.isAbsolute(p) ? path.resolve(p) : path.resolve(fromWorkspacePath(root, fromDir), ...posix.split('/'));
-  const rel = toWorkspacePath(root, abs);
+  const rel = toWorkspacePath(root, localPathAbs(root, fromDir, p));
   if (rel === '..' || rel.startsWith('../') || path.isAbsolute(rel)) return undefined;
   return rel;
 }
@@ -75,15 +73,19 @@ export function resolveLocalPath(root: string, fromDir: WorkspacePath, p: string
  * there, so gob.yaml has to move up to a directory that holds both.
  */
 export function outsideWorkspaceHint(root: string, fromDir: WorkspacePath, p: string): string {
-  const abs = path.isAbsolute(p) ? path.resolve(p) : path.resolve(fromWorkspacePath(root, fromDir), ...p.replace(/\\/g, '/').split('/'));
+  const abs = localPathAbs(root, fromDir, p);
   let common = path.resolve(root);
   const outside = (dir: string): boolean => {
     const rel = path.relative(dir, abs);
     return rel === '..' || rel.startsWith(`..${path.sep}`);
   };
   while (outside(common)) common = path.dirname(common);
-  const where = path.dirname(common) === common ? '/' : common;
-  return `gob reads no file outside the workspace root ${root}; to build with ${abs}, use a workspace root that holds both, such as ${where} (the workspace root is where gob.yaml is; gob init writes one)`;
+  return `gob reads no file outside the workspace root ${root}; to build with ${abs}, use a workspace root that holds both, such as ${common} (the workspace root is where gob.yaml is; gob init writes one)`;
+}
+
+/** The absolute path of `p` as a go.mod, go.work or go flag in workspace directory `fromDir` names it. */
+function localPathAbs(root: string, fromDir: WorkspacePath, p: string): string {
+  return path.isAbsolute(p) ? path.resolve(p) : path.resolve(fromWorkspacePath(root, fromDir), ...p.replace(/\\/g, '/').split('/'));
 }
 
 /** The directory holding the workspace path `p` (`''` for one at the root). */
