@@ -535,6 +535,48 @@ describe('repositories gob did not write', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('says before building that a go.mod needs a newer go than the one on PATH: exit 2, or with -k that target fails and the others build', async () => {
+    const { root, cache } = await fresh();
+    const running = (await execFileAsync('go', ['env', 'GOVERSION'])).stdout.trim().slice(2);
+    const target = (name: string) => `targets:\n  ${name}:\n    kind: go_binary\n`;
+    // Two modules without a go.work: each builds on its own, as go builds each.
+    await writeTree(root, {
+      'gob.yaml': 'version: 1\n',
+      'new/go.mod': 'module example.com/new\n\ngo 1.999.0\n',
+      'new/main.go': 'package main\n\nfunc main() {}\n',
+      'new/BUILD.yaml': target('new'),
+      'old/go.mod': `module example.com/old\n\ngo ${running}\n`,
+      'old/main.go': 'package main\n\nfunc main() {}\n',
+      'old/BUILD.yaml': target('old'),
+    });
+    const stopped = await gob(['build', '//...'], { cwd: root, cacheDir: cache });
+    expect(stopped.code, stopped.stdout + stopped.stderr).toBe(2);
+    expect(stopped.stderr).toContain(
+      [
+        `new/go.mod:3:4: error: new/go.mod requires go >= 1.999.0 (running go ${running}; GOTOOLCHAIN=local)`,
+        '    go 1.999.0',
+        '       ^^^^^^^',
+        '    hint: put go 1.999.0 or newer first on PATH: gob runs the go on PATH with GOTOOLCHAIN=local, so go does not download a newer one',
+      ].join('\n'),
+    );
+    expect(stopped.stderr).not.toMatch(/\n\s+at /);
+    await expect(fs.stat(path.join(root, 'gob-out/bin/old/old'))).rejects.toThrow();
+
+    const kept = await gob(['build', '//...', '-k', '--ui=json'], { cwd: root, cacheDir: cache });
+    expect(kept.code, kept.stderr).toBe(1);
+    expect(Object.fromEntries(finishedBy(kept.events))).toEqual({ '//new:new': 'failed', '//old:old': 'built' });
+    expect(goBuildsRun(kept.events)).toBe(1);
+
+    // In a go.work, a module that needs a newer go than go.work's go line is go's error too.
+    await writeTree(root, { 'go.work': 'go 1.22\n\nuse ./old\n' });
+    const work = await gob(['build', '//old'], { cwd: root, cacheDir: cache });
+    expect(work.code, work.stdout + work.stderr).toBe(2);
+    expect(work.stderr).toContain(`go.work:1:4: error: module old listed in go.work requires go >= ${running}, but go.work lists go 1.22`);
+    expect(work.stderr).toContain(`old/go.mod:3:4: note: the go line of module old`);
+    await writeTree(root, { 'go.work': `go ${running}\n\nuse ./old\n` });
+    expect(await buildStatus(root, cache, '//old:old')).toBe('built');
+  });
+
   it("follows GOFLAGS' -mod=mod: go then takes modules from the module cache, not from vendor/", async () => {
     const { root, cache } = await fresh();
     const dep = (word: string) => `package dep\n\nfunc Name() string { return "${word}" }\n`;

@@ -8,6 +8,7 @@ import type { FileHasher } from '../hashing/index.js';
 import {
   buildContextFromGoEnv,
   goFailureDiagnostic,
+  goVersionProblems,
   loadGoPackages,
   modFlagFromGoFlags,
   probeGoEnvCached,
@@ -443,6 +444,14 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
     const modules = await modulesFor(goenv);
     if (!modules.ok) {
       diagnostics.push(...modules.error);
+      skipGraph();
+      return undefined;
+    }
+    // go would stop before building; say so now, not after downloads go refuses to make.
+    const tooNew = goVersionProblems(modules.value, modules.value.moduleForDir(target.goPackage), goenv.GOVERSION);
+    if (tooNew.length > 0) {
+      if (req.keepGoing === true) unplanned.push({ id: `${target.label}@${platformString(platform)}`, label: target.label, platform, status: 'failed', diagnostics: tooNew });
+      else diagnostics.push(...tooNew);
       skipGraph();
       return undefined;
     }

@@ -31,6 +31,7 @@ export {
   type VendorManifest,
 } from './modfile.js';
 export {
+  goVersionProblems,
   isSkippedModuleSearchDir,
   loadModules,
   modFlagFromGoFlags,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareGoVersions, compareSemver, isLocalModPath, parseGoMod, parseGoWork, parseVendorModules } from './modfile.js';
+import { compareGoVersions, compareSemver, isLocalModPath, parseGoMod, parseGoWork, parseVendorModules, toolchainGoVersion } from './modfile.js';
 
 describe('parseGoMod', () => {
   it('reads every directive gob uses, in single and block form', () => {
@@ -86,6 +86,7 @@ describe('parseGoWork', () => {
     if (!r.ok) return;
     expect(r.value).toEqual({
       go: '1.23',
+      goRange: { start: { line: 1, column: 4, offset: 3 }, end: { line: 1, column: 8, offset: 7 } },
       toolchain: 'go1.26.8',
       use: ['./a', './b', './c d'],
       useRanges: [
@@ -131,10 +132,39 @@ describe('parseVendorModules', () => {
 });
 
 describe('versions', () => {
-  it('orders Go versions', () => {
+  it('orders Go versions as go does', () => {
     expect(compareGoVersions('1.14', '1.13.15')).toBeGreaterThan(0);
     expect(compareGoVersions('1.22rc1', '1.22.0')).toBeLessThan(0);
-    expect(compareGoVersions('1.21', '1.21.0')).toBe(0);
+    expect(compareGoVersions('1.100.0', '1.99.9')).toBeGreaterThan(0);
+    // From 1.21 on, "1.21" is the language version: below its release candidates and releases.
+    expect(compareGoVersions('1.21', '1.21rc1')).toBeLessThan(0);
+    expect(compareGoVersions('1.21', '1.21.0')).toBeLessThan(0);
+    expect(compareGoVersions('1.27', '1.26.8')).toBeGreaterThan(0);
+    // Before, "1.20" was the release itself.
+    expect(compareGoVersions('1.20', '1.20.0')).toBe(0);
+    expect(compareGoVersions('1', '1.0.0')).toBe(0);
+    expect(compareGoVersions('1.21beta1', '1.21rc1')).toBeLessThan(0);
+    expect(compareGoVersions('go1.22.1', '1.22.1')).toBe(0);
+    // Malformed versions sort below every version, and equal each other.
+    expect(compareGoVersions('1.x', '1.0')).toBeLessThan(0);
+    expect(compareGoVersions('01.2', 'junk')).toBe(0);
+    expect(compareGoVersions('1.21.3rc1', '1.0')).toBeLessThan(0);
+  });
+
+  it("takes a toolchain's GOVERSION for the version go compares with", () => {
+    expect(toolchainGoVersion('go1.26.8')).toBe('1.26.8');
+    expect(toolchainGoVersion('go1.27rc1')).toBe('1.27rc1');
+    expect(toolchainGoVersion('go1.26.8-bigcorp')).toBe('1.26.8');
+    expect(toolchainGoVersion('go1.26.8 X:boringcrypto')).toBe('1.26.8');
+    expect(toolchainGoVersion('devel go1.27-1a2b3c Mon Dec 7 2026')).toBeUndefined();
+    expect(toolchainGoVersion('go1.26.8/x')).toBeUndefined();
+  });
+
+  it("records where the go line's version is written", () => {
+    const mod = parseGoMod('module example.com/m\n\ngo   1.26.8 // comment\n');
+    expect(mod.ok && mod.value.goRange).toMatchObject({ start: { line: 3, column: 6 }, end: { line: 3, column: 12 } });
+    const work = parseGoWork('use ./a\ngo 1.27\n');
+    expect(work.ok && work.value.goRange).toMatchObject({ start: { line: 2, column: 4 }, end: { line: 2, column: 8 } });
   });
 
   it('orders semantic versions, pre-releases and pseudo-versions', () => {

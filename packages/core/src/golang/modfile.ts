@@ -29,6 +29,8 @@ export interface ModReplace {
 export interface GoModFile {
   readonly module: string | undefined;
   readonly go: string | undefined;
+  /** Where the version of the `go` line is written. */
+  readonly goRange?: SourceRange | undefined;
   readonly toolchain: string | undefined;
   readonly requires: readonly ModRequire[];
   readonly replaces: readonly ModReplace[];
@@ -37,6 +39,8 @@ export interface GoModFile {
 
 export interface GoWorkFile {
   readonly go: string | undefined;
+  /** Where the version of the `go` line is written. */
+  readonly goRange?: SourceRange | undefined;
   readonly toolchain: string | undefined;
   /** `use` directories as written (relative to the go.work directory, or absolute). */
   readonly use: readonly string[];
@@ -183,6 +187,7 @@ export function parseGoMod(text: string): Result<GoModFile, ModFileError> {
   if (!lexed.ok) return lexed;
   let module: string | undefined;
   let go: string | undefined;
+  let goRange: SourceRange | undefined;
   let toolchain: string | undefined;
   const requires: ModRequire[] = [];
   const replaces: ModReplace[] = [];
@@ -195,8 +200,9 @@ export function parseGoMod(text: string): Result<GoModFile, ModFileError> {
         module = t[0];
         break;
       case 'go':
-        if (t.length !== 1) return badLine(text, line, 'usage: go 1.23');
+        if (t.length !== 1 || line.tokens[0] === undefined) return badLine(text, line, 'usage: go 1.23');
         go = t[0];
+        goRange = rangeAt(text, line.tokens[0].start, line.tokens[0].end);
         break;
       case 'toolchain':
         if (t.length !== 1) return badLine(text, line, 'usage: toolchain go1.23.4');
@@ -229,7 +235,7 @@ export function parseGoMod(text: string): Result<GoModFile, ModFileError> {
         return badLine(text, line, `unknown directive: ${line.verb ?? ''}`);
     }
   }
-  return ok({ module, go, toolchain, requires, replaces, excludes });
+  return ok({ module, go, goRange, toolchain, requires, replaces, excludes });
 }
 
 /** Parses a go.work file. */
@@ -237,6 +243,7 @@ export function parseGoWork(text: string): Result<GoWorkFile, ModFileError> {
   const lexed = lexLines(text);
   if (!lexed.ok) return lexed;
   let go: string | undefined;
+  let goRange: SourceRange | undefined;
   let toolchain: string | undefined;
   const use: string[] = [];
   const useRanges: SourceRange[] = [];
@@ -245,8 +252,9 @@ export function parseGoWork(text: string): Result<GoWorkFile, ModFileError> {
     const t = line.tokens.map((x) => x.text);
     switch (line.verb) {
       case 'go':
-        if (t.length !== 1) return badLine(text, line, 'usage: go 1.23');
+        if (t.length !== 1 || line.tokens[0] === undefined) return badLine(text, line, 'usage: go 1.23');
         go = t[0];
+        goRange = rangeAt(text, line.tokens[0].start, line.tokens[0].end);
         break;
       case 'toolchain':
         if (t.length !== 1) return badLine(text, line, 'usage: toolchain go1.23.4');
@@ -269,7 +277,7 @@ export function parseGoWork(text: string): Result<GoWorkFile, ModFileError> {
         return badLine(text, line, `unknown directive: ${line.verb ?? ''}`);
     }
   }
-  return ok({ go, toolchain, use, useRanges, replaces });
+  return ok({ go, goRange, toolchain, use, useRanges, replaces });
 }
 
 export interface VendoredModule {
@@ -344,22 +352,81 @@ export function parseVendorModules(text: string): VendorManifest {
   return { modules, packageModule };
 }
 
-/** Compares Go language versions like `1.21`, `1.21.3`, `1.22rc1`; negative when a < b. */
-export function compareGoVersions(a: string, b: string): number {
-  const parse = (v: string): number[] => {
-    const m = /^(?:go)?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:(rc|beta)(\d+))?/.exec(v);
-    if (m === null) return [0, 0, 0, 0];
-    // Pre-releases sort before the release they precede: 1.22rc1 < 1.22.0.
-    const pre = m[4] === undefined ? 3 : m[4] === 'rc' ? 2 : 1;
-    return [Number(m[1]), Number(m[2] ?? 0), m[4] === undefined ? Number(m[3] ?? 0) : -1, pre, Number(m[5] ?? 0)];
-  };
-  const pa = parse(a);
-  const pb = parse(b);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
+/** A Go version split as go's `internal/gover` splits it: major[.minor[.patch]][kind[pre]]. */
+interface GoVersionParts {
+  readonly major: string;
+  readonly minor: string;
+  readonly patch: string;
+  readonly kind: string;
+  readonly pre: string;
+}
+
+/** A leading decimal without a needless leading zero, and the rest; undefined when there is none. */
+function cutInt(x: string): [string, string] | undefined {
+  const m = /^\d+/.exec(x);
+  if (m === null || (m[0].length > 1 && m[0].startsWith('0'))) return undefined;
+  return [m[0], x.slice(m[0].length)];
+}
+
+function parseGoVersion(x: string): GoVersionParts | undefined {
+  const major = cutInt(x);
+  if (major === undefined) return undefined;
+  // "1" is 1.0.0.
+  if (major[1] === '') return { major: major[0], minor: '0', patch: '0', kind: '', pre: '' };
+  if (!major[1].startsWith('.')) return undefined;
+  const minor = cutInt(major[1].slice(1));
+  if (minor === undefined) return undefined;
+  const base = { major: major[0], minor: minor[0] };
+  // Before 1.21, "1.20" is the release 1.20.0; from 1.21 on, "1.21" is the language version,
+  // below 1.21rc1 and 1.21.0.
+  if (minor[1] === '') return { ...base, patch: compareDecimals(minor[0], '21') < 0 ? '0' : '', kind: '', pre: '' };
+  if (minor[1].startsWith('.')) {
+    const patch = cutInt(minor[1].slice(1));
+    return patch === undefined || patch[1] !== '' ? undefined : { ...base, patch: patch[0], kind: '', pre: '' };
   }
-  return 0;
+  const m = /^([a-z]+)(.*)$/.exec(minor[1]);
+  if (m === null) return undefined;
+  const kind = m[1] ?? '';
+  const rest = m[2] ?? '';
+  if (rest === '') return { ...base, patch: '', kind, pre: '' };
+  const pre = cutInt(rest);
+  return pre === undefined || pre[1] !== '' ? undefined : { ...base, patch: '', kind, pre: pre[0] };
+}
+
+/** Compares decimal strings of any length (no leading zeros). */
+function compareDecimals(x: string, y: string): number {
+  if (x === y) return 0;
+  if (x.length !== y.length) return x.length - y.length;
+  return x < y ? -1 : 1;
+}
+
+/**
+ * Compares Go versions (`1.21`, `1.21.3`, `1.22rc1`, optionally written `go1.21`) as the go
+ * command does (`internal/gover`): negative when a < b. The language version `1.21` sorts below
+ * `1.21rc1`, which sorts below `1.21.0`; before 1.21, `1.20` equals `1.20.0`. Malformed versions
+ * sort below well-formed ones and equal each other.
+ */
+export function compareGoVersions(a: string, b: string): number {
+  const pa = parseGoVersion(a.startsWith('go') ? a.slice(2) : a);
+  const pb = parseGoVersion(b.startsWith('go') ? b.slice(2) : b);
+  if (pa === undefined || pb === undefined) return (pa === undefined ? 0 : 1) - (pb === undefined ? 0 : 1);
+  for (const k of ['major', 'minor', 'patch'] as const) {
+    const c = compareDecimals(pa[k], pb[k]);
+    if (c !== 0) return c;
+  }
+  // "" < alpha < beta < rc.
+  if (pa.kind !== pb.kind) return pa.kind < pb.kind ? -1 : 1;
+  return compareDecimals(pa.pre, pb.pre);
+}
+
+/**
+ * The Go version of a toolchain's `GOVERSION` (`go1.26.8` → `1.26.8`, custom suffixes after `-`
+ * or a space dropped), as go's `gover.FromToolchain`; undefined for a development toolchain.
+ */
+export function toolchainGoVersion(goversion: string): string | undefined {
+  if (!goversion.startsWith('go') || /[\\/]/.test(goversion)) return undefined;
+  const v = goversion.slice(2).split(/[ \t-]/, 1)[0] ?? '';
+  return parseGoVersion(v) === undefined ? undefined : v;
 }
 
 /** Compares semantic versions `vX.Y.Z[-pre][+meta]` (pseudo-versions included); negative when a < b. */

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatDiagnostic, type Diagnostic } from '../diagnostics.js';
 import { nodeGoIO } from './io.js';
-import { loadModules, modFlagFromGoFlags, type ModuleSet, type ModulesIO } from './modules.js';
+import { goVersionProblems, loadModules, modFlagFromGoFlags, type ModuleSet, type ModulesIO } from './modules.js';
 import { writeReplaceModulesLayout, writeTree, writeVendorLayout, writeWorkspaceLayout, type FileTree } from './testing/generate-layouts.js';
 
 const tmpDirs: string[] = [];
@@ -280,5 +280,44 @@ describe('vendoring', () => {
     const old = await tree({ 'go.mod': 'module o\n\ngo 1.13\n', 'vendor/modules.txt': '' });
     expect((await load(old)).modules[0]?.vendored).toBe(false);
     expect((await load(old, { mod: 'vendor' })).modules[0]?.vendored).toBe(true);
+  });
+});
+
+describe('go versions', () => {
+  const codes = (ds: readonly Diagnostic[]) => ds.map((d) => `${d.location?.file ?? ''}:${d.location?.range?.start.line ?? ''}: ${d.message}`);
+
+  it("fails the build of a module whose go line needs a newer go, as go does (GOTOOLCHAIN=local)", async () => {
+    const root = await tree({
+      'new/go.mod': 'module example.com/new\n\ngo 1.27\n',
+      'lang/go.mod': 'module example.com/lang\n\ngo 1.26\n',
+      'same/go.mod': 'module example.com/same\n\ngo 1.26.8\n',
+      'none/go.mod': 'module example.com/none\n',
+    });
+    const set = await load(root);
+    const problems = (dir: string, goversion = 'go1.26.8') => codes(goVersionProblems(set, set.moduleForDir(dir), goversion));
+    expect(problems('new')).toEqual(['new/go.mod:3: new/go.mod requires go >= 1.27 (running go 1.26.8; GOTOOLCHAIN=local)']);
+    expect(problems('new', 'go1.27rc1')).toEqual([]);
+    expect(problems('same', 'go1.26.8')).toEqual([]);
+    expect(problems('same', 'go1.26.7')).toEqual(['same/go.mod:3: same/go.mod requires go >= 1.26.8 (running go 1.26.7; GOTOOLCHAIN=local)']);
+    expect(problems('lang')).toEqual([]);
+    expect(problems('none')).toEqual([]);
+    // A development toolchain builds anything, as go lets it.
+    expect(problems('new', 'devel go1.27-abcdef')).toEqual([]);
+    expect(goVersionProblems(set, set.moduleForDir('new'), 'go1.26.8')[0]?.code).toBe('go-version-too-new');
+  });
+
+  it("in a workspace, checks go.work's go line, and that it is no lower than any module's", async () => {
+    const mods = { 'a/go.mod': 'module example.com/a\n\ngo 1.25.0\n', 'b/go.mod': 'module example.com/b\n\ngo 1.24\n' };
+    const check = async (work: string, goversion = 'go1.26.8') => {
+      const set = await load(await tree({ ...mods, 'go.work': work }));
+      return codes(goVersionProblems(set, undefined, goversion));
+    };
+    expect(await check('go 1.25.0\n\nuse ./a\nuse ./b\n')).toEqual([]);
+    expect(await check('go 1.27\n\nuse ./a\nuse ./b\n')).toEqual(['go.work:1: go.work requires go >= 1.27 (running go 1.26.8; GOTOOLCHAIN=local)']);
+    expect(await check('go 1.25\n\nuse ./a\nuse ./b\n')).toEqual(['go.work:1: module a listed in go.work requires go >= 1.25.0, but go.work lists go 1.25']);
+    expect(await check('use ./a\nuse ./b\n')).toEqual([
+      'go.work:: module a listed in go.work requires go >= 1.25.0, but go.work implicitly requires go 1.18',
+      'go.work:: module b listed in go.work requires go >= 1.24, but go.work implicitly requires go 1.18',
+    ]);
   });
 });

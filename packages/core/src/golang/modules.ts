@@ -20,7 +20,7 @@
  */
 import { readFile as fsReadFile } from 'node:fs/promises';
 import type { Diagnostic } from '../diagnostics.js';
-import type { WorkspacePath } from '../types.js';
+import type { SourceRange, WorkspacePath } from '../types.js';
 import { fromWorkspacePath, joinWorkspacePath, outsideWorkspaceHint, resolveLocalPath } from '../util/fs-paths.js';
 import { err, ok, type Result } from '../util/result.js';
 import { compareGoStrings } from './go-strings.js';
@@ -29,6 +29,7 @@ import {
   compareGoVersions,
   compareSemver,
   parseGoMod,
+  toolchainGoVersion,
   parseGoWork,
   parseVendorModules,
   type GoModFile,
@@ -46,6 +47,8 @@ export interface GoModule {
   readonly goModFile: WorkspacePath;
   readonly goSumFile?: WorkspacePath | undefined;
   readonly goVersion?: string | undefined;
+  /** Where go.mod's `go` version is written. */
+  readonly goRange?: SourceRange | undefined;
   readonly toolchain?: string | undefined;
   readonly requires: readonly ModRequire[];
   readonly replaces: readonly ModReplace[];
@@ -398,6 +401,7 @@ async function readModule(
     goModFile,
     goSumFile: has('go.sum') ? joinWorkspacePath(dir, 'go.sum') : undefined,
     goVersion: f.go,
+    goRange: f.goRange,
     toolchain: f.toolchain,
     requires: f.requires,
     replaces: f.replaces,
@@ -419,6 +423,47 @@ async function readWorkVendor(io: ModulesIO, work: GoWorkFile, mod: ModFlag): Pr
     modulesFile: txt === undefined ? undefined : 'vendor/modules.txt',
     manifest: parseVendorModules(txt ?? ''),
   };
+}
+
+/**
+ * What go says, before it builds anything, when the go version the build runs with cannot build
+ * with `main` (modules mode; ignored in workspace mode, where the whole workspace counts): a
+ * go.mod or go.work whose `go` line needs a newer go (`go.mod requires go >= 1.27.0 (running go
+ * 1.26.8; GOTOOLCHAIN=local)`: gob runs go with GOTOOLCHAIN=local, so go does not switch to a
+ * newer toolchain), or, in a workspace, a module that needs a newer go than go.work's `go` line
+ * says. Empty for a development toolchain, which go lets build anything.
+ */
+export function goVersionProblems(set: ModuleSet, main: GoModule | undefined, goversion: string): Diagnostic[] {
+  const running = toolchainGoVersion(goversion);
+  if (running === undefined) return [];
+  const tooNew = (file: WorkspacePath, version: string | undefined, range: SourceRange | undefined): Diagnostic[] =>
+    version === undefined || compareGoVersions(version, running) <= 0
+      ? []
+      : [
+          {
+            severity: 'error',
+            code: 'go-version-too-new',
+            message: `${file} requires go >= ${version} (running go ${running}; GOTOOLCHAIN=local)`,
+            location: { file, range },
+            hint: `put go ${version} or newer first on PATH: gob runs the go on PATH with GOTOOLCHAIN=local, so go does not download a newer one`,
+          },
+        ];
+  if (set.mode === 'modules') return main === undefined ? [] : tooNew(main.goModFile, main.goVersion, main.goRange);
+  const workFile = set.workFile ?? 'go.work';
+  const work = tooNew(workFile, set.work?.go, set.work?.goRange);
+  if (work.length > 0) return work;
+  // A go.work without a go line implicitly requires go 1.18.
+  const workGo = set.work?.go ?? '1.18';
+  return set.modules
+    .filter((m) => m.role === 'workspace' && m.goVersion !== undefined && compareGoVersions(m.goVersion, workGo) > 0)
+    .map((m) => ({
+      severity: 'error',
+      code: 'go-work-too-old',
+      message: `module ${m.dir === '' ? '.' : m.dir} listed in ${workFile} requires go >= ${m.goVersion ?? ''}, but ${workFile} ${set.work?.go === undefined ? 'implicitly requires' : 'lists'} go ${workGo}`,
+      location: { file: workFile, range: set.work?.goRange },
+      supplementalLocations: [{ message: `the go line of module ${m.dir === '' ? '.' : m.dir}`, location: { file: m.goModFile, range: m.goRange } }],
+      hint: `run \`go work use\` to raise go.work's go line to the highest of its modules'`,
+    }));
 }
 
 // ---------------------------------------------------------------------------------------------
