@@ -44,6 +44,12 @@ const EXT_IMPORTING_LIB = {
   },
 };
 
+/** The platform go builds for here, as gob names it (`linux/amd64`). */
+async function hostPlatform(): Promise<string> {
+  const { stdout } = await execFileAsync('go', ['env', 'GOOS', 'GOARCH']);
+  return stdout.trim().split('\n').join('/');
+}
+
 async function fresh(): Promise<{ root: string; cache: string }> {
   const root = await tempDir('gob-rw-');
   const cache = await tempDir('gob-cache-');
@@ -183,8 +189,20 @@ describe('repositories gob did not write', () => {
     expect((await execFileAsync(bin)).stdout).toBe('105\n');
   });
 
-  it("puts the C++ compiler's version in the key of a binary with C++ files, and only there", async () => {
+  it("puts the C++ compiler's version in the key of a binary that may compile C++: with C++ files, or importing an external module", async () => {
     const { root, cache } = await fresh();
+    // An external module with C++ files (a binding of a C++ library, say): gob does not read it.
+    const modules = await moduleProxy([
+      {
+        path: 'example.com/extplus',
+        version: 'v1.0.0',
+        files: {
+          'go.mod': 'module example.com/extplus\n\ngo 1.26\n',
+          'mul.cc': 'extern "C" int mul(int a, int b) { return a * b; }\n',
+          'extplus.go': 'package extplus\n\n// int mul(int a, int b);\nimport "C"\n\nfunc Mul(a, b int) int { return int(C.mul(C.int(a), C.int(b))) }\n',
+        },
+      },
+    ]);
     const tools = await tempDir('gob-cxx-');
     dirs.push(tools);
     // A C++ compiler whose --version the test controls; it compiles with g++.
@@ -201,13 +219,18 @@ describe('repositories gob did not write', () => {
       'cmd/cpp/BUILD.yaml': target,
       'cmd/c/main.go': CGO_MAIN,
       'cmd/c/BUILD.yaml': target,
+      'cmd/ext/main.go': 'package main\n\nimport "example.com/extplus"\n\nfunc main() { println(extplus.Mul(2, 3)) }\n',
+      'cmd/ext/BUILD.yaml': target,
     });
-    const build = () => statuses(root, cache);
-    expect(await build()).toEqual(new Map([['//cmd/c:app', 'built'], ['//cmd/cpp:app', 'built']]));
+    await modules.tidy(root);
+    const build = () => statuses(root, cache, [], modules.env);
+    expect(await build()).toEqual(new Map([['//cmd/c:app', 'built'], ['//cmd/cpp:app', 'built'], ['//cmd/ext:app', 'built']]));
     expect((await execFileAsync(path.join(root, 'gob-out/bin/cmd/cpp/app'))).stderr).toBe('5\n');
-    expect(await build()).toEqual(new Map([['//cmd/c:app', 'cached'], ['//cmd/cpp:app', 'cached']]));
+    expect((await execFileAsync(path.join(root, 'gob-out/bin/cmd/ext/app'))).stderr).toBe('6\n');
+    expect(await build()).toEqual(new Map([['//cmd/c:app', 'cached'], ['//cmd/cpp:app', 'cached'], ['//cmd/ext:app', 'cached']]));
     await fs.writeFile(path.join(tools, 'version'), '2\n');
-    expect(await build()).toEqual(new Map([['//cmd/c:app', 'cached'], ['//cmd/cpp:app', 'built']]));
+    // The binary of C alone, without external modules, cannot compile C++: it stays.
+    expect(await build()).toEqual(new Map([['//cmd/c:app', 'cached'], ['//cmd/cpp:app', 'built'], ['//cmd/ext:app', 'built']]));
   });
 
   it("puts the Fortran compiler go would use, and its version, in the key of a binary with Fortran files, and only there", async () => {
@@ -665,7 +688,7 @@ describe('repositories gob did not write', () => {
     const warnings = unsure.events.filter((e) => e.type === 'log' && e.level === 'warn');
     expect(warnings).toHaveLength(1);
     const warning = warnings[0];
-    expect(warning?.type === 'log' ? warning.message : undefined).toBe('//cmd/app:app: not cached: go could not download example.com/Ext@v1.0.0, so gob cannot tell which local packages go compiles through it');
+    expect(warning?.type === 'log' ? warning.message : undefined).toBe(`//cmd/app:app (${await hostPlatform()}): not cached: go could not download example.com/Ext@v1.0.0, so gob cannot tell which local packages go compiles through it`);
     // Built, go fails as it cannot download the module either: go's error, exit 1.
     const failed = await gob(['build', '//cmd/app:app'], { cwd: root, cacheDir: cache, env: offline });
     expect(failed.code).toBe(1);
@@ -817,7 +840,7 @@ func main() {
 
     // A plan made from scratch: the key says "one", go built "two".
     await saveDuringBuild('two');
-    expect(await run()).toEqual({ status: 'built', value: 'two', warnings: ['//:app: not cached: lib/lib.go changed while go was building it; the next build builds it again'] });
+    expect(await run()).toEqual({ status: 'built', value: 'two', warnings: [`//:app (${await hostPlatform()}): not cached: lib/lib.go changed while go was building it; the next build builds it again`] });
     expect(reused).toBe(false);
     // Back to "one" (an undo): the binary of "two" must not come back under the key of "one".
     await fs.writeFile(path.join(root, 'lib/lib.go'), lib('one'));

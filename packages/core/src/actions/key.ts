@@ -29,7 +29,11 @@ export interface KeyManifest {
     readonly goroot?: string | undefined;
     /** First line of `$CC --version` when cgo is enabled. */
     readonly cc?: string | undefined;
-    /** First line of `$CXX --version` when cgo is enabled and a package of the binary has C++ files. */
+    /**
+     * First line of `$CXX --version` when cgo is enabled and the binary may compile C++: a
+     * workspace package of it has C++ files, or it imports an external module (gob does not read
+     * their packages, which may have C++ files).
+     */
     readonly cxx?: string | undefined;
     /** First line of `$FC --version` when cgo is enabled and a package of the binary has Fortran files (FC itself is in `goenv`). */
     readonly fc?: string | undefined;

@@ -520,7 +520,10 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
       const p = graph.value.packageByDir.get(dir);
       return p !== undefined && has(p);
     });
-    const hasCxxFiles = ctx.cgoEnabled && anyPackage((p) => p.cxxFiles.length + p.swigCXXFiles.length > 0);
+    // go compiles C++ files with CXX and hashes its version. gob does not read the packages of
+    // external modules (in the module cache), which may have C++ files (a binding of a C++
+    // library, say): a binary that imports any external module may compile C++ too.
+    const mayCompileCxx = ctx.cgoEnabled && (closure.externalModules.size > 0 || anyPackage((p) => p.cxxFiles.length + p.swigCXXFiles.length > 0));
     const goenvKeyed: Record<string, string> = {};
     for (const name of [...OUTPUT_AFFECTING_GO_ENV, ...(ctx.cgoEnabled ? CGO_GO_ENV : [])]) {
       const v = goenv.raw[name];
@@ -552,8 +555,7 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
         compiler: goenv.GOVERSION.startsWith('devel') ? await memo(compilerIds, goBin, () => compilerVersion(goBin, passthrough)) : undefined,
         goroot: trimpath ? undefined : goenv.GOROOT,
         cc: ctx.cgoEnabled ? await memo(ccIds, goenv.CC, () => ccVersion(goenv.CC, passthrough)) : undefined,
-        // go compiles C++ files with CXX, and hashes its version too.
-        cxx: hasCxxFiles ? await memo(ccIds, goenv.CXX, () => ccVersion(goenv.CXX, passthrough)) : undefined,
+        cxx: mayCompileCxx ? await memo(ccIds, goenv.CXX, () => ccVersion(goenv.CXX, passthrough)) : undefined,
         fc: fc === undefined ? undefined : await memo(ccIds, fc, () => ccVersion(fc, passthrough)),
       }),
       goenv: goenvKeyed,

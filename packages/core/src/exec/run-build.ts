@@ -255,8 +255,8 @@ export async function runBuild(opts: RunBuildOptions): Promise<RunBuildResult> {
       opts.onEvent({
         type: 'log',
         level: 'warn',
-        message: `${a.label}: not cached: go could not download ${a.unreadModules.join(', ')}, so gob cannot tell which local packages go compiles through ${a.unreadModules.length === 1 ? 'it' : 'them'}`,
-        data: { label: a.label, modules: a.unreadModules },
+        message: `${a.label} (${platformString(a.platform)}): not cached: go could not download ${a.unreadModules.join(', ')}, so gob cannot tell which local packages go compiles through ${a.unreadModules.length === 1 ? 'it' : 'them'}`,
+        data: { label: a.label, platform: platformString(a.platform), modules: a.unreadModules },
       });
       return undefined;
     }
@@ -456,7 +456,14 @@ export async function runBuild(opts: RunBuildOptions): Promise<RunBuildResult> {
         if (a.unreadModules === undefined) {
           const changed = changedInput(a);
           if (changed === undefined) await opts.cache.putActionResult(a.key, result);
-          else opts.onEvent({ type: 'log', level: 'warn', message: `${a.label}: not cached: ${changed} changed while go was building it; the next build builds it again` });
+          else {
+            opts.onEvent({
+              type: 'log',
+              level: 'warn',
+              message: `${a.label} (${platformString(a.platform)}): not cached: ${changed} changed while go was building it; the next build builds it again`,
+              data: { label: a.label, platform: platformString(a.platform), file: changed },
+            });
+          }
         }
         // A blob stored just now from go's file, which was hashed as it went in, needs no check.
         if (!(await place(a.output, ref.digest, true, true, ref.written !== true))) {
