@@ -369,17 +369,30 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
   // Graphs of several configurations may load (and download) at once: the progress event counts
   // the modules of every download under way, and says `planning` when none is left.
   let downloading = 0;
-  const download = async (d: DownloadRequest): Promise<void> => {
+  const download = async (d: DownloadRequest): Promise<ReadonlyMap<string, string>> => {
     downloading += d.modules.length;
     req.onEvent?.({ type: 'plan.progress', step: 'downloading-modules', modules: downloading });
-    await downloadModules(d);
+    const failures = await downloadModules(d);
     downloading -= d.modules.length;
     req.onEvent?.(downloading === 0 ? { type: 'plan.progress', step: 'planning' } : { type: 'plan.progress', step: 'downloading-modules', modules: downloading });
+    return failures;
+  };
+  // go's reason for each module it could not download, told once per plan: the actions that
+  // are not cached because of it say only which modules.
+  const toldFailures = new Set<string>();
+  const tellFailures = (ids: readonly string[], failures: ReadonlyMap<string, string>): void => {
+    for (const id of ids) {
+      const reason = failures.get(id);
+      if (reason === undefined || toldFailures.has(id)) continue;
+      toldFailures.add(id);
+      req.onEvent?.({ type: 'log', level: 'warn', message: `go could not download ${reason.startsWith(id) ? reason : `${id}: ${reason}`}`, data: { module: id } });
+    }
   };
   const loadGraph = async (roots: WorkspacePath[], ctx: BuildContext, modules: ModuleSet, moduleCache: string, env: Record<string, string>): Promise<Result<PackageGraph, Diagnostic[]>> => {
     const memoDir = req.probeCacheDir === undefined ? undefined : path.join(req.probeCacheDir, 'external');
     const locals = new Set(modules.modules.map((m) => m.path));
     let tried = '';
+    let failures: ReadonlyMap<string, string> = new Map();
     for (;;) {
       const external = moduleCache === '' ? undefined : moduleCacheSource(moduleCache, locals, memoDir);
       const graph = await loadGoPackages({ roots, ctx, modules, includeTests: false, external }, req.goIO);
@@ -391,10 +404,11 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
       const unread = ids.length === 0 ? '' : `${ids.join(' ')}\0${moduleCacheState(moduleCache, ids)}`;
       if (external === undefined || unread === '' || unread === tried || !graph.ok) {
         if (external !== undefined) externalSources.push(external);
+        tellFailures(ids, failures);
         return graph;
       }
       tried = unread;
-      await download({ goBin, cwd: workspace.root, env, moduleCache, modules: ids });
+      failures = await download({ goBin, cwd: workspace.root, env, moduleCache, modules: ids });
     }
   };
   const graphFor = async (id: string, ctx: BuildContext, modules: ModuleSet, moduleCache: string, env: Record<string, string>, root: WorkspacePath): Promise<Result<PackageGraph, Diagnostic[]>> => {

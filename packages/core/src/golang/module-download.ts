@@ -22,9 +22,10 @@ export interface DownloadRequest {
  * Downloads what the module cache lacks of `modules`: the go.mod of those it has no go.mod for
  * (`go list -m`, which fetches nothing else), and the files of the others (`go mod download`).
  * Never rejects: what go could not fetch (offline, a private module, GOPROXY=off) stays missing,
- * and the caller sees that by reading again.
+ * and the caller sees that by reading again. Resolves to go's reason for each module it could
+ * not fetch (`path@version` → `example.com/x@v1.0.0: module lookup disabled by GOPROXY=off`).
  */
-export async function downloadModules(req: DownloadRequest): Promise<void> {
+export async function downloadModules(req: DownloadRequest): Promise<ReadonlyMap<string, string>> {
   const goModOnly: string[] = [];
   const files: string[] = [];
   for (const id of req.modules) {
@@ -37,10 +38,12 @@ export async function downloadModules(req: DownloadRequest): Promise<void> {
   // refuses to query any module ("cannot query module due to -mod=vendor"), although the module
   // asked for may be another module's requirement; readonly is also the one -mod a go.work
   // allows. `go mod download` has no such rule.
+  const failures = new Map<string, string>();
   await Promise.all([
-    ...chunks(goModOnly).map((ids) => runGo(req, ['list', '-m', '-mod=readonly', '-e', '-json', ...ids])),
-    ...chunks(files).map((ids) => runGo(req, ['mod', 'download', '-json', ...ids])),
+    ...chunks(goModOnly).map((ids) => runGo(req, ['list', '-m', '-mod=readonly', '-e', '-json', ...ids], ids, failures)),
+    ...chunks(files).map((ids) => runGo(req, ['mod', 'download', '-json', ...ids], ids, failures)),
   ]);
+  return failures;
 }
 
 /** At most this many go processes download at once. */
@@ -54,10 +57,43 @@ function chunks(ids: readonly string[]): string[][] {
   return out;
 }
 
-function runGo(req: DownloadRequest, args: string[]): Promise<void> {
+/** Runs go, and adds go's reason for each of `ids` it says it could not fetch to `failures`. */
+function runGo(req: DownloadRequest, args: string[], ids: readonly string[], failures: Map<string, string>): Promise<void> {
   return new Promise((resolve) => {
-    execFile(req.goBin, args, { cwd: req.cwd, env: req.env, maxBuffer: 64 << 20 }, () => {
+    execFile(req.goBin, args, { cwd: req.cwd, env: req.env, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+      const answered = moduleErrors(stdout);
+      for (const [id, message] of answered.errors) failures.set(id, message);
+      // go stopped before answering for each module (a go.mod it refuses, a bad flag): its
+      // message stands for every module it was asked for.
+      if (error !== null && answered.modules === 0) {
+        const line = stderr.split('\n').find((l) => l.trim() !== '')?.trim() ?? error.message;
+        for (const id of ids) failures.set(id, `${id}: ${line}`);
+      }
       resolve();
     });
   });
+}
+
+/**
+ * The errors in the JSON objects go prints one after the other (`go list -m -json` puts them
+ * in `Error.Err`, `go mod download -json` in `Error`), by `path@version`, and how many objects
+ * there were.
+ */
+export function moduleErrors(stdout: string): { modules: number; errors: Map<string, string> } {
+  const errors = new Map<string, string>();
+  let modules = 0;
+  for (const text of stdout.split(/\n(?=\{)/)) {
+    if (text.trim() === '') continue;
+    let m: { Path?: unknown; Version?: unknown; Error?: unknown };
+    try {
+      m = JSON.parse(text) as typeof m;
+    } catch {
+      continue;
+    }
+    modules++;
+    const e = m.Error;
+    const message = typeof e === 'string' ? e : typeof e === 'object' && e !== null && typeof (e as { Err?: unknown }).Err === 'string' ? (e as { Err: string }).Err : undefined;
+    if (message !== undefined && typeof m.Path === 'string' && typeof m.Version === 'string') errors.set(`${m.Path}@${m.Version}`, message);
+  }
+  return { modules, errors };
 }
