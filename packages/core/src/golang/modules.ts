@@ -29,9 +29,9 @@ import {
   compareGoVersions,
   compareSemver,
   parseGoMod,
-  toolchainGoVersion,
   parseGoWork,
   parseVendorModules,
+  toolchainGoVersion,
   type GoModFile,
   type GoWorkFile,
   type ModReplace,
@@ -431,7 +431,7 @@ async function readWorkVendor(io: ModulesIO, work: GoWorkFile, mod: ModFlag): Pr
  * go.mod or go.work whose `go` line needs a newer go (`go.mod requires go >= 1.27.0 (running go
  * 1.26.8; GOTOOLCHAIN=local)`: gob runs go with GOTOOLCHAIN=local, so go does not switch to a
  * newer toolchain), or, in a workspace, a module that needs a newer go than go.work's `go` line
- * says. Empty for a development toolchain, which go lets build anything.
+ * says. Empty for a development toolchain (`devel go1.27-…`): go's own check decides there.
  */
 export function goVersionProblems(set: ModuleSet, main: GoModule | undefined, goversion: string): Diagnostic[] {
   const running = toolchainGoVersion(goversion);
