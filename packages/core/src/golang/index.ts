@@ -18,6 +18,7 @@ export {
 export {
   compareGoVersions,
   compareSemver,
+  ignoredByModule,
   isLocalModPath,
   parseGoMod,
   parseGoWork,

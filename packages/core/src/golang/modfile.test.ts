@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareGoVersions, compareSemver, isLocalModPath, parseGoMod, parseGoWork, parseVendorModules, toolchainGoVersion } from './modfile.js';
+import { compareGoVersions, compareSemver, ignoredByModule, isLocalModPath, parseGoMod, parseGoWork, parseVendorModules, toolchainGoVersion } from './modfile.js';
 
 describe('parseGoMod', () => {
   it('reads every directive gob uses, in single and block form', () => {
@@ -51,6 +51,7 @@ describe('parseGoMod', () => {
       { oldPath: 'example.com/c', oldVersion: undefined, newPath: '/abs/c', newVersion: undefined, isLocal: true },
     ]);
     expect(f.excludes).toEqual([{ path: 'example.com/a', version: 'v1.0.0' }]);
+    expect(f.ignores).toEqual(['./node_modules']);
   });
 
   it('accepts an empty block', () => {
@@ -181,3 +182,19 @@ describe('versions', () => {
     expect(isLocalModPath('example.com/x')).toBe(false);
   });
 });
+
+describe('ignoredByModule', () => {
+  it("leaves out what go's ./... leaves out: ./x at the module root, x anywhere", () => {
+    const ignores = ['./web', 'node_modules', 'gen/old'];
+    expect(ignoredByModule(ignores, 'web')).toBe(true);
+    expect(ignoredByModule(ignores, 'web/cmd/tool')).toBe(true);
+    expect(ignoredByModule(ignores, 'website')).toBe(false);
+    expect(ignoredByModule(ignores, 'svc/web')).toBe(false);
+    expect(ignoredByModule(ignores, 'ui/node_modules/x')).toBe(true);
+    expect(ignoredByModule(ignores, 'a/gen/old/cmd')).toBe(true);
+    expect(ignoredByModule(ignores, 'a/gen/older')).toBe(false);
+    expect(ignoredByModule(ignores, '')).toBe(false);
+    expect(ignoredByModule([], 'web')).toBe(false);
+  });
+});
+

@@ -2,8 +2,8 @@
  * Parsers for go.mod, go.work and vendor/modules.txt. They follow golang.org/x/mod/modfile's
  * lexical rules (line comments, quoted or raw-quoted tokens, `verb ( … )` blocks for any verb)
  * and keep only what gob needs: module path, go/toolchain lines, requirements (with
- * `// indirect`), replacements, excludes, `use` directories. `retract`, `godebug`, `tool` and
- * `ignore` are read and dropped.
+ * `// indirect`), replacements, excludes, `ignore` directories, `use` directories. `retract`,
+ * `godebug` and `tool` are read and dropped.
  */
 import type { SourceRange } from '../types.js';
 import { err, ok, type Result } from '../util/result.js';
@@ -35,6 +35,8 @@ export interface GoModFile {
   readonly requires: readonly ModRequire[];
   readonly replaces: readonly ModReplace[];
   readonly excludes: readonly { readonly path: string; readonly version: string }[];
+  /** `ignore` directories as written: `./x` (x at the module root) or `x` (any directory x). */
+  readonly ignores: readonly string[];
 }
 
 export interface GoWorkFile {
@@ -192,6 +194,7 @@ export function parseGoMod(text: string): Result<GoModFile, ModFileError> {
   const requires: ModRequire[] = [];
   const replaces: ModReplace[] = [];
   const excludes: { path: string; version: string }[] = [];
+  const ignores: string[] = [];
   for (const line of lexed.value) {
     const t = line.tokens.map((x) => x.text);
     switch (line.verb) {
@@ -226,16 +229,19 @@ export function parseGoMod(text: string): Result<GoModFile, ModFileError> {
         replaces.push(r.value);
         break;
       }
+      case 'ignore':
+        if (t.length !== 1 || t[0] === undefined) return badLine(text, line, 'usage: ignore ./dir');
+        ignores.push(t[0]);
+        break;
       case 'retract':
       case 'godebug':
       case 'tool':
-      case 'ignore':
         break;
       default:
         return badLine(text, line, `unknown directive: ${line.verb ?? ''}`);
     }
   }
-  return ok({ module, go, goRange, toolchain, requires, replaces, excludes });
+  return ok({ module, go, goRange, toolchain, requires, replaces, excludes, ignores });
 }
 
 /** Parses a go.work file. */
@@ -463,3 +469,17 @@ export function compareSemver(a: string, b: string): number {
   }
   return xa.length - xb.length;
 }
+
+/**
+ * Whether go.mod's `ignore` directories leave `dir` (relative to the module root, `/`-separated)
+ * out of package patterns such as `./...`, as go decides (cmd/go/internal/search): `./x` ignores
+ * x at the module root and everything under it, `x` every directory named x (or path ending in
+ * x/…) anywhere in the module. Patterns are plain paths; go supports no wildcards there.
+ */
+export function ignoredByModule(ignores: readonly string[], dir: string): boolean {
+  if (dir === '') return false;
+  const norm = (p: string): string => `${p.startsWith('/') ? '' : '/'}${p}${p.endsWith('/') ? '' : '/'}`;
+  const d = norm(dir);
+  return ignores.some((pattern) => (pattern.startsWith('./') ? d.startsWith(norm(pattern.slice(2))) : d.includes(norm(pattern))));
+}
+

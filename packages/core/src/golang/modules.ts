@@ -52,6 +52,8 @@ export interface GoModule {
   readonly toolchain?: string | undefined;
   readonly requires: readonly ModRequire[];
   readonly replaces: readonly ModReplace[];
+  /** go.mod's `ignore` directories: what package patterns (`./...`) leave out (`ignoredByModule`). */
+  readonly ignores: readonly string[];
   /** Imports outside the main module(s) resolve into this module's vendor/ directory. */
   readonly vendored: boolean;
   readonly vendorModulesFile?: WorkspacePath | undefined;
@@ -405,6 +407,7 @@ async function readModule(
     toolchain: f.toolchain,
     requires: f.requires,
     replaces: f.replaces,
+    ignores: f.ignores,
     vendored,
     vendorModulesFile,
     vendor,

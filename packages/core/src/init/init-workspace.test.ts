@@ -1,10 +1,13 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, realpath, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeTree, type FileTree } from '../golang/testing/generate-layouts.js';
 import { initWorkspace } from './init-workspace.js';
 
+const execFileAsync = promisify(execFile);
 const tmpDirs: string[] = [];
 afterAll(async () => {
   await Promise.all(tmpDirs.map((d) => rm(d, { recursive: true, force: true })));
@@ -64,5 +67,24 @@ describe('gob init target names', () => {
     });
     const r = await init(root);
     expect(r.created).toEqual(['cmd/app/BUILD.yaml']);
+  });
+
+  it("skips what go.mod's ignore directives leave out of ./..., in the module they belong to", async () => {
+    const root = await tree({
+      'go.mod': 'module example.com/m\n\ngo 1.25\n\nignore (\n\t./third_party\n\tscratch\n)\n',
+      'cmd/app/main.go': MAIN,
+      'third_party/tool/main.go': MAIN,
+      'cmd/scratch/main.go': MAIN,
+      'cmd/scratchpad/main.go': MAIN,
+      // A nested module's main packages follow its own go.mod, which ignores nothing.
+      'sub/go.mod': 'module example.com/sub\n\ngo 1.25\n',
+      'sub/third_party/tool/main.go': MAIN,
+    });
+    const r = await init(root);
+    expect([...r.created].sort()).toEqual(['cmd/app/BUILD.yaml', 'cmd/scratchpad/BUILD.yaml', 'sub/third_party/tool/BUILD.yaml']);
+    // As go lists them.
+    const { stdout } = await execFileAsync('go', ['list', '-f', '{{if eq .Name "main"}}{{.Dir}}{{end}}', './...'], { cwd: root, env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '' } });
+    const real = await realpath(root);
+    expect(stdout.split('\n').filter((l) => l !== '').map((d) => path.relative(real, d)).sort()).toEqual(['cmd/app', 'cmd/scratchpad']);
   });
 });

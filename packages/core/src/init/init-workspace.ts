@@ -7,6 +7,7 @@ import {
   buildContextFromGoEnv,
   classifyPackageFiles,
   goFailureDiagnostic,
+  ignoredByModule,
   loadModules,
   needsHeader,
   nodeGoIO,
@@ -77,6 +78,8 @@ export async function initWorkspace(opts: InitOptions): Promise<Result<InitResul
   for (const dir of dirs) {
     const mod = modules.value.moduleForDir(dir);
     if (mod === undefined || nearestModDir(dir, modFiles) !== mod.dir) continue;
+    // go.mod's `ignore` directories are not part of `./...` for go: nor are they for gob init.
+    if (ignoredByModule(mod.ignores, mod.dir === '' ? dir : dir.slice(mod.dir.length + 1))) continue;
     const entries = (await io.readdir(dir)) ?? [];
     const files: DirFile[] = [];
     for (const e of entries) {
