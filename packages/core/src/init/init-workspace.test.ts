@@ -69,6 +69,25 @@ describe('gob init target names', () => {
     expect(r.created).toEqual(['cmd/app/BUILD.yaml']);
   });
 
+  it('warns about Go code in no module (GOPATH code), which it does not look into', async () => {
+    const root = await tree({
+      'tool/go.mod': 'module example.com/tool\n\ngo 1.22\n',
+      'tool/main.go': MAIN,
+      'cmd/legacy/main.go': MAIN,
+      'pkg/util/util.go': 'package util\n',
+      // Kept out of the module above by a go.mod without a module line, as go does: not GOPATH code.
+      'tool/fixtures/go.mod': '',
+      'tool/fixtures/main.go': MAIN,
+    });
+    const r = await init(root);
+    expect(r.created).toEqual(['tool/BUILD.yaml']);
+    expect(r.warnings.map((w) => [w.code, w.message])).toEqual([
+      ['init-no-module', '2 directories with Go files (cmd/legacy, pkg/util) are in no Go module, with no go.mod in them or above: gob init looked for main packages in modules only'],
+    ]);
+    const inModule = await tree({ 'go.mod': 'module example.com/m\n\ngo 1.22\n', 'main.go': MAIN });
+    expect((await init(inModule)).warnings).toEqual([]);
+  });
+
   it("skips what go.mod's ignore directives leave out of ./..., in the module they belong to", async () => {
     const root = await tree({
       'go.mod': 'module example.com/m\n\ngo 1.25\n\nignore (\n\t./third_party\n\tscratch\n)\n',

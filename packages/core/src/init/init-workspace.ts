@@ -75,8 +75,11 @@ export async function initWorkspace(opts: InitOptions): Promise<Result<InitResul
   const io = nodeGoIO(root);
 
   const mains: WorkspacePath[] = [];
+  // Directories with Go files that no go.mod is above: go builds them only in GOPATH mode.
+  const outsideModules: WorkspacePath[] = [];
   for (const dir of dirs) {
     const mod = modules.value.moduleForDir(dir);
+    if (mod === undefined && nearestModDir(dir, modFiles) === undefined) outsideModules.push(dir);
     if (mod === undefined || nearestModDir(dir, modFiles) !== mod.dir) continue;
     // go.mod's `ignore` directories are not part of `./...` for go: nor are they for gob init.
     if (ignoredByModule(mod.ignores, mod.dir === '' ? dir : dir.slice(mod.dir.length + 1))) continue;
@@ -102,6 +105,17 @@ export async function initWorkspace(opts: InitOptions): Promise<Result<InitResul
       continue;
     }
     mains.push(dir);
+  }
+
+  if (outsideModules.length > 0) {
+    const n = outsideModules.length;
+    const named = outsideModules.slice(0, 3).map((d) => (d === '' ? '.' : d));
+    warnings.push({
+      severity: 'warning',
+      code: 'init-no-module',
+      message: `${n === 1 ? '1 directory' : `${n} directories`} with Go files (${named.join(', ')}${n > named.length ? ', …' : ''}) ${n === 1 ? 'is' : 'are'} in no Go module, with no go.mod in ${n === 1 ? 'it' : 'them'} or above: gob init looked for main packages in modules only`,
+      hint: 'gob builds Go modules, not GOPATH code: a go.mod (go mod init) makes a directory tree a module',
+    });
   }
 
   const configPath = path.join(root, CONFIG_FILE_NAME);
