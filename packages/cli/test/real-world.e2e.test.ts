@@ -760,7 +760,7 @@ describe('repositories gob did not write', () => {
     await expect(fs.stat(ext)).resolves.toBeTruthy();
   });
 
-  it('downloads what a nested module needs while planning when the root module is vendored', async () => {
+  it("downloads what a nested module needs while planning in that module, whose go.sum verifies it, also when the root module is vendored", async () => {
     // At the root of a vendored module go defaults to -mod=vendor, where it will not look up a
     // module: gob's downloads, which run there, must still fetch what other modules require.
     const { root, cache } = await fresh();
@@ -782,6 +782,14 @@ describe('repositories gob did not write', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.events.filter((e) => e.type === 'log' && e.level === 'warn')).toEqual([]);
     expect(finishedBy(r.events).get('//app:app')).toBe('cached');
+    // Where the checksum database cannot answer (here: one go cannot use), a download must not
+    // need it: at the root, whose go.sum does not list example.com/Ext, go would ask it; in
+    // app/, whose go.sum lists it, go checks against that.
+    const unverifiable = { ...env, GOSUMDB: 'example.invalid+00000000+AAAA', GOMODCACHE: await modules.newModuleCache() };
+    const s = await gob(['build', '//app:app', '--dry-run', '--ui=json'], { cwd: root, cacheDir: cache, env: unverifiable });
+    expect(s.code, s.stderr).toBe(0);
+    expect(s.events.filter((e) => e.type === 'log' && e.level === 'warn')).toEqual([]);
+    expect(finishedBy(s.events).get('//app:app')).toBe('cached');
   });
 
   it('does not cache a binary when one of its inputs was saved while go built it', async () => {

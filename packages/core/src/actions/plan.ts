@@ -36,7 +36,7 @@ import {
 import { err, ok, type Result } from '../util/result.js';
 import { fromWorkspacePath, isIgnoredName, joinWorkspacePath, resolveLocalPath, workspaceParent } from '../util/fs-paths.js';
 import { moduleCacheSource, type ExternalSource } from '../golang/external.js';
-import { downloadModules, type DownloadRequest } from '../golang/module-download.js';
+import { downloadDirs, downloadModules, type DownloadRequest } from '../golang/module-download.js';
 import { moduleCacheState } from '../golang/module-cache.js';
 import { isListedFile } from '../golang/io.js';
 import { vcsState } from '../golang/vcs.js';
@@ -408,7 +408,12 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
         return graph;
       }
       tried = unread;
-      failures = await download({ goBin, cwd: workspace.root, env, moduleCache, modules: ids });
+      const dirs =
+        modules.mode === 'workspace'
+          ? new Map([[workspace.root, ids]])
+          : downloadDirs(ids, modules.modules.map((m) => fromWorkspacePath(workspace.root, m.dir)), workspace.root);
+      const answers = await Promise.all([...dirs].map(([cwd, some]) => download({ goBin, cwd, env, moduleCache, modules: some })));
+      failures = new Map(answers.flatMap((a) => [...a]));
     }
   };
   const graphFor = async (id: string, ctx: BuildContext, modules: ModuleSet, moduleCache: string, env: Record<string, string>, root: WorkspacePath): Promise<Result<PackageGraph, Diagnostic[]>> => {

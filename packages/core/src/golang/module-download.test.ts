@@ -1,5 +1,14 @@
-import { describe, expect, it } from 'vitest';
-import { moduleErrors } from './module-download.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { writeTree } from './testing/generate-layouts.js';
+import { downloadDirs, moduleErrors } from './module-download.js';
+
+const tmpDirs: string[] = [];
+afterAll(async () => {
+  await Promise.all(tmpDirs.map((d) => rm(d, { recursive: true, force: true })));
+});
 
 describe('moduleErrors', () => {
   it("reads go's reason for each module from `go list -m -json` and `go mod download -json`", () => {
@@ -29,3 +38,19 @@ describe('moduleErrors', () => {
     expect(moduleErrors('go: errors parsing go.mod\n')).toEqual({ modules: 0, errors: new Map() });
   });
 });
+
+describe('downloadDirs', () => {
+  it('asks for each module in the first module whose go.sum lists it (its go.mod line is enough), else in the fallback', async () => {
+    const root = await mkdtemp(path.join(os.tmpdir(), 'gob-dl-'));
+    tmpDirs.push(root);
+    await writeTree(root, {
+      'a/go.sum': 'example.com/x v1.0.0 h1:aaa=\nexample.com/x v1.0.0/go.mod h1:bbb=\n',
+      'b/go.sum': 'example.com/x v1.0.0/go.mod h1:bbb=\nexample.com/y v0.2.0/go.mod h1:ccc=\n',
+    });
+    const [a, b, none] = [path.join(root, 'a'), path.join(root, 'b'), path.join(root, 'none')];
+    const dirs = downloadDirs(['example.com/x@v1.0.0', 'example.com/y@v0.2.0', 'example.com/z@v3.0.0'], [none, a, b], root);
+    expect(Object.fromEntries(dirs)).toEqual({ [a]: ['example.com/x@v1.0.0'], [b]: ['example.com/y@v0.2.0'], [root]: ['example.com/z@v3.0.0'] });
+    expect(Object.fromEntries(downloadDirs(['example.com/z@v3.0.0'], [a, b], root))).toEqual({ [root]: ['example.com/z@v3.0.0'] });
+  });
+});
+

@@ -6,6 +6,7 @@
  */
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { cachedGoModFile } from './module-cache.js';
 
 export interface DownloadRequest {
@@ -43,7 +44,46 @@ export async function downloadModules(req: DownloadRequest): Promise<ReadonlyMap
     ...chunks(goModOnly).map((ids) => runGo(req, ['list', '-m', '-mod=readonly', '-e', '-json', ...ids], ids, failures)),
     ...chunks(files).map((ids) => runGo(req, ['mod', 'download', '-json', ...ids], ids, failures)),
   ]);
+  // `go list -m` leaves out a go.mod it could not verify, without an error: `go mod download`
+  // says why (and fetches it, when it can).
+  const silent = goModOnly.filter((id) => {
+    const at = id.lastIndexOf('@');
+    return !failures.has(id) && !fs.existsSync(cachedGoModFile(req.moduleCache, id.slice(0, at), id.slice(at + 1)));
+  });
+  await Promise.all(chunks(silent).map((ids) => runGo(req, ['mod', 'download', '-json', ...ids], ids, failures)));
   return failures;
+}
+
+/**
+ * Where to have go download each of `ids` (`path@version`): in the first of `modules` (absolute
+ * directories, in order) whose go.sum lists it, else in `fallback`. There go checks what it
+ * downloads against that go.sum, as the build will; elsewhere it asks the checksum database
+ * (sum.golang.org) first, a round trip per module, and fails where that cannot be reached. Only
+ * for independent modules (no go.work): in a go.work's directory go reads every go.sum.
+ */
+export function downloadDirs(ids: readonly string[], modules: readonly string[], fallback: string): Map<string, string[]> {
+  const byDir = new Map<string, string[]>();
+  const left = new Set(ids);
+  for (const dir of modules) {
+    if (left.size === 0) break;
+    let text: string;
+    try {
+      text = fs.readFileSync(path.join(dir, 'go.sum'), 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n')) {
+      const [modPath, version] = line.split(' ', 3);
+      if (modPath === undefined || version === undefined) continue;
+      const id = `${modPath}@${version.endsWith('/go.mod') ? version.slice(0, -'/go.mod'.length) : version}`;
+      if (!left.delete(id)) continue;
+      const list = byDir.get(dir) ?? [];
+      list.push(id);
+      byDir.set(dir, list);
+    }
+  }
+  if (left.size > 0) byDir.set(fallback, [...(byDir.get(fallback) ?? []), ...left]);
+  return byDir;
 }
 
 /** At most this many go processes download at once. */
