@@ -600,6 +600,34 @@ describe('repositories gob did not write', () => {
     expect(await buildStatus(root, cache, '//old:old')).toBe('built');
   });
 
+  it("follows GOFLAGS' -modfile: the module's requirements and replacements come from that file, which is an input, as go builds it", async () => {
+    const { root, cache } = await fresh();
+    const lib = (word: string) => `package lib\n\nfunc Name() string { return "${word}" }\n`;
+    const mod = (dir: string) => `module example.com/app\n\ngo 1.26\n\nrequire example.com/lib v0.0.0\n\nreplace example.com/lib => ./${dir}\n`;
+    await writeTree(root, {
+      'gob.yaml': 'version: 1\ngo:\n  env: { GOFLAGS: "-modfile=alt.mod" }\n',
+      // go.mod only marks the module's directory: go reads alt.mod instead.
+      'go.mod': mod('lib-a'),
+      'alt.mod': mod('lib-b'),
+      'lib-a/go.mod': 'module example.com/lib\n\ngo 1.26\n',
+      'lib-a/lib.go': lib('a'),
+      'lib-b/go.mod': 'module example.com/lib\n\ngo 1.26\n',
+      'lib-b/lib.go': lib('b'),
+      'cmd/app/main.go': 'package main\n\nimport "example.com/lib"\n\nfunc main() { println(lib.Name()) }\n',
+      'cmd/app/BUILD.yaml': 'targets:\n  app:\n    kind: go_binary\n',
+    });
+    const run = () => buildAndRun(root, cache, '//cmd/app:app', 'gob-out/bin/cmd/app/app');
+    expect(await run()).toEqual({ status: 'built', value: 'b' });
+    // What go does not read is no input; what it reads is.
+    await fs.writeFile(path.join(root, 'lib-a/lib.go'), lib('a2'));
+    await fs.appendFile(path.join(root, 'go.mod'), '// not read\n');
+    expect(await run()).toEqual({ status: 'cached', value: 'b' });
+    await fs.writeFile(path.join(root, 'lib-b/lib.go'), lib('b2'));
+    expect(await run()).toEqual({ status: 'built', value: 'b2' });
+    await fs.writeFile(path.join(root, 'alt.mod'), mod('lib-a'));
+    expect(await run()).toEqual({ status: 'built', value: 'a2' });
+  });
+
   it("follows GOFLAGS' -mod=mod: go then takes modules from the module cache, not from vendor/", async () => {
     const { root, cache } = await fresh();
     const dep = (word: string) => `package dep\n\nfunc Name() string { return "${word}" }\n`;

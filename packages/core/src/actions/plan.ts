@@ -8,8 +8,9 @@ import type { FileHasher } from '../hashing/index.js';
 import {
   buildContextFromGoEnv,
   goFailureDiagnostic,
-  goVersionProblems,
   loadGoPackages,
+  mainModuleProblems,
+  modFileFromGoFlags,
   modFlagFromGoFlags,
   probeGoEnvCached,
   type BuildContext,
@@ -210,7 +211,7 @@ export interface PlanRequest {
  * Loads the workspace's modules for go's module settings: `GOWORK=off` (each module on its own,
  * go.work ignored) and GOFLAGS' `-mod` (whether vendor/ is used). Called once per distinct pair.
  */
-export type ModuleSource = (mode: { readonly goWork: GoWorkMode; readonly mod: ModFlag }) => Promise<Result<ModuleSet, Diagnostic[]>>;
+export type ModuleSource = (mode: { readonly goWork: GoWorkMode; readonly mod: ModFlag; readonly modFile?: string | undefined }) => Promise<Result<ModuleSet, Diagnostic[]>>;
 
 /** The profile used when none is asked for: nothing beyond gob.yaml and the target. */
 export const DEFAULT_PROFILE = 'default';
@@ -272,10 +273,11 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
     const goWork = goWorkMode(goenv.GOWORK, workspace.root);
     if (!goWork.ok) return Promise.resolve(err([goWork.error]));
     const mod = modFlagFromGoFlags(goenv.raw.GOFLAGS);
-    const id = `${goWork.value}:${mod ?? ''}`;
+    const modFile = modFileFromGoFlags(goenv.raw.GOFLAGS);
+    const id = JSON.stringify([goWork.value, mod ?? '', modFile ?? '']);
     let p = moduleSets.get(id);
     if (p === undefined) {
-      p = req.modules({ goWork: goWork.value, mod });
+      p = req.modules({ goWork: goWork.value, mod, modFile });
       moduleSets.set(id, p);
     }
     return p;
@@ -467,10 +469,10 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
       return undefined;
     }
     // go would stop before building; say so now, not after downloads go refuses to make.
-    const tooNew = goVersionProblems(modules.value, modules.value.moduleForDir(target.goPackage), goenv.GOVERSION);
-    if (tooNew.length > 0) {
-      if (req.keepGoing === true) unplanned.push({ id: `${target.label}@${platformString(platform)}`, label: target.label, platform, status: 'failed', diagnostics: tooNew });
-      else diagnostics.push(...tooNew);
+    const mainProblems = mainModuleProblems(modules.value, modules.value.moduleForDir(target.goPackage), goenv.GOVERSION);
+    if (mainProblems.length > 0) {
+      if (req.keepGoing === true) unplanned.push({ id: `${target.label}@${platformString(platform)}`, label: target.label, platform, status: 'failed', diagnostics: mainProblems });
+      else diagnostics.push(...mainProblems);
       skipGraph();
       return undefined;
     }

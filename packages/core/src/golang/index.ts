@@ -32,9 +32,10 @@ export {
   type VendorManifest,
 } from './modfile.js';
 export {
-  goVersionProblems,
+  mainModuleProblems,
   isSkippedModuleSearchDir,
   loadModules,
+  modFileFromGoFlags,
   modFlagFromGoFlags,
   moduleStateFiles,
   type GoModule,

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatDiagnostic, type Diagnostic } from '../diagnostics.js';
 import { nodeGoIO } from './io.js';
-import { goVersionProblems, loadModules, modFlagFromGoFlags, type ModuleSet, type ModulesIO } from './modules.js';
+import { loadModules, mainModuleProblems, modFileFromGoFlags, modFlagFromGoFlags, type ModuleSet, type ModulesIO } from './modules.js';
 import { writeReplaceModulesLayout, writeTree, writeVendorLayout, writeWorkspaceLayout, type FileTree } from './testing/generate-layouts.js';
 
 const tmpDirs: string[] = [];
@@ -294,7 +294,7 @@ describe('go versions', () => {
       'none/go.mod': 'module example.com/none\n',
     });
     const set = await load(root);
-    const problems = (dir: string, goversion = 'go1.26.8') => codes(goVersionProblems(set, set.moduleForDir(dir), goversion));
+    const problems = (dir: string, goversion = 'go1.26.8') => codes(mainModuleProblems(set, set.moduleForDir(dir), goversion));
     expect(problems('new')).toEqual(['new/go.mod:3: new/go.mod requires go >= 1.27 (running go 1.26.8; GOTOOLCHAIN=local)']);
     expect(problems('new', 'go1.27rc1')).toEqual([]);
     expect(problems('same', 'go1.26.8')).toEqual([]);
@@ -303,14 +303,14 @@ describe('go versions', () => {
     expect(problems('none')).toEqual([]);
     // A development toolchain builds anything, as go lets it.
     expect(problems('new', 'devel go1.27-abcdef')).toEqual([]);
-    expect(goVersionProblems(set, set.moduleForDir('new'), 'go1.26.8')[0]?.code).toBe('go-version-too-new');
+    expect(mainModuleProblems(set, set.moduleForDir('new'), 'go1.26.8')[0]?.code).toBe('go-version-too-new');
   });
 
   it("in a workspace, checks go.work's go line, and that it is no lower than any module's", async () => {
     const mods = { 'a/go.mod': 'module example.com/a\n\ngo 1.25.0\n', 'b/go.mod': 'module example.com/b\n\ngo 1.24\n' };
     const check = async (work: string, goversion = 'go1.26.8') => {
       const set = await load(await tree({ ...mods, 'go.work': work }));
-      return codes(goVersionProblems(set, undefined, goversion));
+      return codes(mainModuleProblems(set, undefined, goversion));
     };
     expect(await check('go 1.25.0\n\nuse ./a\nuse ./b\n')).toEqual([]);
     expect(await check('go 1.27\n\nuse ./a\nuse ./b\n')).toEqual(['go.work:1: go.work requires go >= 1.27 (running go 1.26.8; GOTOOLCHAIN=local)']);
@@ -321,3 +321,40 @@ describe('go versions', () => {
     ]);
   });
 });
+
+describe("GOFLAGS' -modfile", () => {
+  it("reads each main module's requirements from the file it names, and keys that file and its .sum", async () => {
+    const root = await tree({
+      'go.mod': 'module example.com/app\n\ngo 1.26\n\nrequire example.com/lib v0.0.0\n\nreplace example.com/lib => ./lib-a\n',
+      'go.sum': '',
+      'tools/alt.mod': 'module example.com/app\n\ngo 1.26\n\nrequire example.com/lib v0.0.0\n\nreplace example.com/lib => ./lib-b\n',
+      'tools/alt.sum': '',
+      'lib-a/go.mod': 'module example.com/lib\n\ngo 1.26\n',
+      'lib-b/go.mod': 'module example.com/lib\n\ngo 1.26\n',
+    });
+    // Relative to each module's directory, where go runs; lib-a and lib-b have no such file.
+    const set = await load(root, { modFile: 'tools/alt.mod' });
+    const app = set.moduleForDir('');
+    expect([app?.goModFile, app?.goSumFile]).toEqual(['tools/alt.mod', 'tools/alt.sum']);
+    const resolved = set.resolveImport('example.com/lib', app);
+    expect(resolved.kind === 'local' ? resolved.dir : resolved.kind).toBe('lib-b');
+    expect(set.stateFiles(app === undefined ? [] : [app])).toEqual(['tools/alt.mod', 'tools/alt.sum']);
+    expect(mainModuleProblems(set, app, 'go1.26.8')).toEqual([]);
+    // As a dependency lib-b is read from its go.mod; as a main module go would refuse it.
+    const libB = set.moduleForDir('lib-b');
+    expect(libB?.goModFile).toBe('lib-b/go.mod');
+    expect(mainModuleProblems(set, libB, 'go1.26.8').map((d) => [d.code, d.message])).toEqual([
+      ['missing-modfile', 'GOFLAGS sets -modfile, and there is no lib-b/tools/alt.mod: go reads that file in place of lib-b/go.mod to build in the module in lib-b'],
+    ]);
+    // go does not allow -modfile with a go.work: nothing changes there, go says so when it builds.
+    const work = await load(await tree({ 'go.work': 'go 1.26\n\nuse ./a\n', 'a/go.mod': 'module example.com/a\n\ngo 1.26\n' }), { modFile: 'alt.mod' });
+    expect(work.moduleForDir('a')?.goModFile).toBe('a/go.mod');
+  });
+
+  it('takes the last -modfile of GOFLAGS', () => {
+    expect(modFileFromGoFlags('-mod=mod -modfile=a.mod --modfile=b.mod')).toBe('b.mod');
+    expect(modFileFromGoFlags('-mod=mod')).toBeUndefined();
+    expect(modFileFromGoFlags(undefined)).toBeUndefined();
+  });
+});
+

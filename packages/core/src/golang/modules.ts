@@ -52,6 +52,8 @@ export interface GoModule {
   readonly toolchain?: string | undefined;
   readonly requires: readonly ModRequire[];
   readonly replaces: readonly ModReplace[];
+  /** GOFLAGS' `-modfile` file, when this module has none: go cannot build with it as main module. */
+  readonly modFileMissing?: WorkspacePath | undefined;
   /** go.mod's `ignore` directories: what package patterns (`./...`) leave out (`ignoredByModule`). */
   readonly ignores: readonly string[];
   /** Imports outside the main module(s) resolve into this module's vendor/ directory. */
@@ -143,6 +145,12 @@ export interface ModulesIO {
 export interface LoadModulesOptions {
   readonly goWork?: GoWorkMode | undefined;
   readonly mod?: ModFlag;
+  /**
+   * GOFLAGS' `-modfile=FILE`: without a go.work, each main module's requirements come from FILE
+   * (relative to the module's directory, where go runs) instead of its go.mod, and its checksums
+   * from FILE's `.sum` twin; go.mod only marks the module's directory. go refuses it with a go.work.
+   */
+  readonly modFile?: string | undefined;
   readonly io?: ModulesIO | undefined;
   /** Directories (workspace-relative) not to search for go.mod files, e.g. gob.yaml `ignore`. */
   readonly ignoreDir?: ((dir: WorkspacePath) => boolean) | undefined;
@@ -158,6 +166,16 @@ export function isSkippedModuleSearchDir(name: string): boolean {
     name.startsWith('.') ||
     name.startsWith('_')
   );
+}
+
+/** The `-modfile` value in a GOFLAGS string, if any (the last one, as go takes it). */
+export function modFileFromGoFlags(goflags: string | undefined): string | undefined {
+  let value: string | undefined;
+  for (const f of (goflags ?? '').split(/\s+/)) {
+    const m = /^--?modfile=(.+)$/.exec(f);
+    if (m !== null) value = m[1];
+  }
+  return value;
 }
 
 /** The `-mod` value in a GOFLAGS string, if any. */
@@ -225,7 +243,8 @@ export async function loadModules(root: string, opts: LoadModulesOptions = {}): 
   }
 
   const role: GoModule['role'] = mode === 'workspace' ? 'workspace' : 'main';
-  const loaded = await Promise.all(moduleDirs.map((d) => readModule(io, d, role, opts.mod, mode)));
+  const modFile = mode === 'modules' ? opts.modFile : undefined;
+  const loaded = await Promise.all(moduleDirs.map((d) => readModule(io, d, role, opts.mod, mode, undefined, modFile === undefined ? undefined : { root, file: modFile })));
   const modules: GoModule[] = [];
   for (const [i, r] of loaded.entries()) {
     if (r.ok) {
@@ -357,9 +376,35 @@ async function readModule(
   mod: ModFlag,
   mode: ModuleSet['mode'],
   replacedPath?: string,
+  /** GOFLAGS' `-modfile`, for a main module: the file to read in place of its go.mod. */
+  alternate?: { readonly root: string; readonly file: string },
 ): Promise<Result<GoModule, Diagnostic>> {
-  const goModFile = joinWorkspacePath(dir, 'go.mod');
-  const text = await io.readFile(goModFile);
+  let goModFile = joinWorkspacePath(dir, 'go.mod');
+  let goSumFile: WorkspacePath | undefined;
+  let modFileMissing: WorkspacePath | undefined;
+  let text: string | undefined;
+  if (alternate !== undefined) {
+    const file = resolveLocalPath(alternate.root, dir, alternate.file);
+    if (file === undefined) {
+      return err({
+        severity: 'error',
+        code: 'modfile-outside-workspace',
+        message: `GOFLAGS' -modfile=${alternate.file} names a file outside the workspace root for the module in ${dir === '' ? '.' : dir}; gob cannot track it`,
+        location: { file: goModFile },
+      });
+    }
+    text = await io.readFile(file);
+    if (text === undefined) {
+      // No build can have this module as its main module; as another module's dependency (a
+      // replacement), go reads its go.mod.
+      modFileMissing = file;
+    } else {
+      goModFile = file;
+      const sum = `${file.endsWith('.mod') ? file.slice(0, -'.mod'.length) : file}.sum`;
+      goSumFile = (io.exists !== undefined ? await io.exists(sum) : (await io.readFile(sum)) !== undefined) ? sum : undefined;
+    }
+  }
+  text ??= await io.readFile(goModFile);
   if (text === undefined) {
     return err({ severity: 'error', code: 'missing-go-mod', message: `no go.mod file in ${dir === '' ? '.' : dir}` });
   }
@@ -401,7 +446,8 @@ async function readModule(
     dir,
     path: modulePath,
     goModFile,
-    goSumFile: has('go.sum') ? joinWorkspacePath(dir, 'go.sum') : undefined,
+    goSumFile: alternate !== undefined && modFileMissing === undefined ? goSumFile : has('go.sum') ? joinWorkspacePath(dir, 'go.sum') : undefined,
+    modFileMissing,
     goVersion: f.go,
     goRange: f.goRange,
     toolchain: f.toolchain,
@@ -429,14 +475,25 @@ async function readWorkVendor(io: ModulesIO, work: GoWorkFile, mod: ModFlag): Pr
 }
 
 /**
- * What go says, before it builds anything, when the go version the build runs with cannot build
- * with `main` (modules mode; ignored in workspace mode, where the whole workspace counts): a
- * go.mod or go.work whose `go` line needs a newer go (`go.mod requires go >= 1.27.0 (running go
+ * What go says, before it builds anything, when it cannot build with `main` as its main module
+ * (modules mode; ignored in workspace mode, where the whole workspace counts): GOFLAGS'
+ * `-modfile` names a file the module does not have, or a go.mod or go.work whose `go` line needs
+ * a newer go (`go.mod requires go >= 1.27.0 (running go
  * 1.26.8; GOTOOLCHAIN=local)`: gob runs go with GOTOOLCHAIN=local, so go does not switch to a
  * newer toolchain), or, in a workspace, a module that needs a newer go than go.work's `go` line
  * says. Empty for a development toolchain (`devel go1.27-…`): go's own check decides there.
  */
-export function goVersionProblems(set: ModuleSet, main: GoModule | undefined, goversion: string): Diagnostic[] {
+export function mainModuleProblems(set: ModuleSet, main: GoModule | undefined, goversion: string): Diagnostic[] {
+  if (set.mode === 'modules' && main?.modFileMissing !== undefined) {
+    return [
+      {
+        severity: 'error',
+        code: 'missing-modfile',
+        message: `GOFLAGS sets -modfile, and there is no ${main.modFileMissing}: go reads that file in place of ${main.goModFile} to build in the module in ${main.dir === '' ? '.' : main.dir}`,
+        location: { file: main.goModFile },
+      },
+    ];
+  }
   const running = toolchainGoVersion(goversion);
   if (running === undefined) return [];
   const tooNew = (file: WorkspacePath, version: string | undefined, range: SourceRange | undefined): Diagnostic[] =>
