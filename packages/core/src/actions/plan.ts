@@ -413,7 +413,11 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
       const dirs =
         modules.mode === 'workspace'
           ? new Map([[workspace.root, ids]])
-          : downloadDirs(ids, modules.modules.map((m) => fromWorkspacePath(workspace.root, m.dir)), workspace.root);
+          : downloadDirs(
+              ids,
+              modules.modules.flatMap((m) => (m.goSumFile === undefined ? [] : [{ dir: fromWorkspacePath(workspace.root, m.dir), sum: fromWorkspacePath(workspace.root, m.goSumFile) }])),
+              workspace.root,
+            );
       const answers = await Promise.all([...dirs].map(([cwd, some]) => download({ goBin, cwd, env, moduleCache, modules: some })));
       failures = new Map(answers.flatMap((a) => [...a]));
     }

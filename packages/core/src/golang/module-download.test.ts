@@ -48,9 +48,10 @@ describe('downloadDirs', () => {
       'b/go.sum': 'example.com/x v1.0.0/go.mod h1:bbb=\nexample.com/y v0.2.0/go.mod h1:ccc=\n',
     });
     const [a, b, none] = [path.join(root, 'a'), path.join(root, 'b'), path.join(root, 'none')];
-    const dirs = downloadDirs(['example.com/x@v1.0.0', 'example.com/y@v0.2.0', 'example.com/z@v3.0.0'], [none, a, b], root);
+    const mods = [none, a, b].map((dir) => ({ dir, sum: path.join(dir, 'go.sum') }));
+    const dirs = downloadDirs(['example.com/x@v1.0.0', 'example.com/y@v0.2.0', 'example.com/z@v3.0.0'], mods, root);
     expect(Object.fromEntries(dirs)).toEqual({ [a]: ['example.com/x@v1.0.0'], [b]: ['example.com/y@v0.2.0'], [root]: ['example.com/z@v3.0.0'] });
-    expect(Object.fromEntries(downloadDirs(['example.com/z@v3.0.0'], [a, b], root))).toEqual({ [root]: ['example.com/z@v3.0.0'] });
+    expect(Object.fromEntries(downloadDirs(['example.com/z@v3.0.0'], mods, root))).toEqual({ [root]: ['example.com/z@v3.0.0'] });
   });
 });
 

@@ -6,7 +6,6 @@
  */
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { cachedGoModFile } from './module-cache.js';
 
 export interface DownloadRequest {
@@ -55,20 +54,21 @@ export async function downloadModules(req: DownloadRequest): Promise<ReadonlyMap
 }
 
 /**
- * Where to have go download each of `ids` (`path@version`): in the first of `modules` (absolute
- * directories, in order) whose go.sum lists it, else in `fallback`. There go checks what it
+ * Where to have go download each of `ids` (`path@version`): in the directory of the first of
+ * `modules` (absolute paths, in order) whose go.sum (`sum`: the file go checks there, go.sum or
+ * `-modfile`'s twin) lists it, else in `fallback`. There go checks what it
  * downloads against that go.sum, as the build will; elsewhere it asks the checksum database
  * (sum.golang.org) first, a round trip per module, and fails where that cannot be reached. Only
  * for independent modules (no go.work): in a go.work's directory go reads every go.sum.
  */
-export function downloadDirs(ids: readonly string[], modules: readonly string[], fallback: string): Map<string, string[]> {
+export function downloadDirs(ids: readonly string[], modules: readonly { readonly dir: string; readonly sum: string }[], fallback: string): Map<string, string[]> {
   const byDir = new Map<string, string[]>();
   const left = new Set(ids);
-  for (const dir of modules) {
+  for (const { dir, sum } of modules) {
     if (left.size === 0) break;
     let text: string;
     try {
-      text = fs.readFileSync(path.join(dir, 'go.sum'), 'utf8');
+      text = fs.readFileSync(sum, 'utf8');
     } catch {
       continue;
     }
