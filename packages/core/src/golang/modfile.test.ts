@@ -134,31 +134,38 @@ describe('parseVendorModules', () => {
 
 describe('versions', () => {
   it('orders Go versions as go does', () => {
-    expect(compareGoVersions('1.14', '1.13.15')).toBeGreaterThan(0);
-    expect(compareGoVersions('1.22rc1', '1.22.0')).toBeLessThan(0);
-    expect(compareGoVersions('1.100.0', '1.99.9')).toBeGreaterThan(0);
-    // From 1.21 on, "1.21" is the language version: below its release candidates and releases.
-    expect(compareGoVersions('1.21', '1.21rc1')).toBeLessThan(0);
-    expect(compareGoVersions('1.21', '1.21.0')).toBeLessThan(0);
-    expect(compareGoVersions('1.27', '1.26.8')).toBeGreaterThan(0);
-    // Before, "1.20" was the release itself.
-    expect(compareGoVersions('1.20', '1.20.0')).toBe(0);
-    expect(compareGoVersions('1', '1.0.0')).toBe(0);
-    expect(compareGoVersions('1.21beta1', '1.21rc1')).toBeLessThan(0);
-    expect(compareGoVersions('go1.22.1', '1.22.1')).toBe(0);
-    // Malformed versions sort below every version, and equal each other.
-    expect(compareGoVersions('1.x', '1.0')).toBeLessThan(0);
-    expect(compareGoVersions('01.2', 'junk')).toBe(0);
-    expect(compareGoVersions('1.21.3rc1', '1.0')).toBeLessThan(0);
+    // [a, b, the sign of compareGoVersions(a, b)]
+    const cases: [string, string, number][] = [
+      ['1.14', '1.13.15', 1],
+      ['1.22rc1', '1.22.0', -1],
+      ['1.100.0', '1.99.9', 1],
+      // From 1.21 on, "1.21" is the language version: below its release candidates and releases.
+      ['1.21', '1.21rc1', -1],
+      ['1.21', '1.21.0', -1],
+      ['1.27', '1.26.8', 1],
+      // Before, "1.20" was the release itself.
+      ['1.20', '1.20.0', 0],
+      ['1', '1.0.0', 0],
+      ['1.21beta1', '1.21rc1', -1],
+      ['go1.22.1', '1.22.1', 0],
+      // Malformed versions sort below every version, and equal each other.
+      ['1.x', '1.0', -1],
+      ['01.2', 'junk', 0],
+      ['1.21.3rc1', '1.0', -1],
+    ];
+    expect(cases.map(([a, b]) => [a, b, Math.sign(compareGoVersions(a, b))])).toEqual(cases);
   });
 
   it("takes a toolchain's GOVERSION for the version go compares with", () => {
-    expect(toolchainGoVersion('go1.26.8')).toBe('1.26.8');
-    expect(toolchainGoVersion('go1.27rc1')).toBe('1.27rc1');
-    expect(toolchainGoVersion('go1.26.8-bigcorp')).toBe('1.26.8');
-    expect(toolchainGoVersion('go1.26.8 X:boringcrypto')).toBe('1.26.8');
-    expect(toolchainGoVersion('devel go1.27-1a2b3c Mon Dec 7 2026')).toBeUndefined();
-    expect(toolchainGoVersion('go1.26.8/x')).toBeUndefined();
+    const cases: [string, string | undefined][] = [
+      ['go1.26.8', '1.26.8'],
+      ['go1.27rc1', '1.27rc1'],
+      ['go1.26.8-bigcorp', '1.26.8'],
+      ['go1.26.8 X:boringcrypto', '1.26.8'],
+      ['devel go1.27-1a2b3c Mon Dec 7 2026', undefined],
+      ['go1.26.8/x', undefined],
+    ];
+    expect(cases.map(([v]) => [v, toolchainGoVersion(v)])).toEqual(cases);
   });
 
   it("records where the go line's version is written", () => {
