@@ -55,11 +55,11 @@ export async function downloadModules(req: DownloadRequest): Promise<ReadonlyMap
 
 /**
  * Where to have go download each of `ids` (`path@version`): in the directory of the first of
- * `modules` (absolute paths, in order) whose go.sum (`sum`: the file go checks there, go.sum or
- * `-modfile`'s twin) lists it, else in `fallback`. There go checks what it
- * downloads against that go.sum, as the build will; elsewhere it asks the checksum database
- * (sum.golang.org) first, a round trip per module, and fails where that cannot be reached. Only
- * for independent modules (no go.work): in a go.work's directory go reads every go.sum.
+ * `modules` (absolute paths, in order) whose checksum file (`sum`: go.sum, or the `.sum` twin of
+ * GOFLAGS' `-modfile`) lists it, else in `fallback`. There go checks what it downloads against
+ * that file, as the build will; elsewhere it asks the checksum database (sum.golang.org) first, a
+ * round trip per module, and fails where that cannot be reached. Only for independent modules (no
+ * go.work): in a go.work's directory go reads every go.sum.
  */
 export function downloadDirs(ids: readonly string[], modules: readonly { readonly dir: string; readonly sum: string }[], fallback: string): Map<string, string[]> {
   const byDir = new Map<string, string[]>();
