@@ -476,12 +476,13 @@ async function readWorkVendor(io: ModulesIO, work: GoWorkFile, mod: ModFlag): Pr
 
 /**
  * What go says, before it builds anything, when it cannot build with `main` as its main module
- * (modules mode; ignored in workspace mode, where the whole workspace counts): GOFLAGS'
- * `-modfile` names a file the module does not have, or a go.mod or go.work whose `go` line needs
- * a newer go (`go.mod requires go >= 1.27.0 (running go
- * 1.26.8; GOTOOLCHAIN=local)`: gob runs go with GOTOOLCHAIN=local, so go does not switch to a
- * newer toolchain), or, in a workspace, a module that needs a newer go than go.work's `go` line
- * says. Empty for a development toolchain (`devel go1.27-…`): go's own check decides there.
+ * (modules mode; in workspace mode the whole workspace counts, and `main` is not looked at):
+ * - GOFLAGS' `-modfile` names a file the module does not have;
+ * - a go.mod or go.work whose `go` line needs a newer go (`go.mod requires go >= 1.27.0 (running
+ *   go 1.26.8; GOTOOLCHAIN=local)`: gob runs go with GOTOOLCHAIN=local, so go does not switch to
+ *   a newer toolchain); not checked for a development toolchain (`devel go1.27-…`), where go's
+ *   own check decides;
+ * - in a workspace, a module that needs a newer go than go.work's `go` line says.
  */
 export function mainModuleProblems(set: ModuleSet, main: GoModule | undefined, goversion: string): Diagnostic[] {
   if (set.mode === 'modules' && main?.modFileMissing !== undefined) {
