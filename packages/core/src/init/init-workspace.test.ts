@@ -88,6 +88,18 @@ describe('gob init target names', () => {
     expect((await init(inModule)).warnings).toEqual([]);
   });
 
+  it('warns, as gob build would fail, about a go.mod that needs a newer go than the one on PATH', async () => {
+    const root = await tree({
+      'go.mod': 'module example.com/m\n\ngo 1.999.0\n',
+      'cmd/a/main.go': MAIN,
+      'cmd/b/main.go': MAIN,
+    });
+    const r = await init(root);
+    expect([...r.created].sort()).toEqual(['cmd/a/BUILD.yaml', 'cmd/b/BUILD.yaml']);
+    // Once, although two targets are in that module.
+    expect(r.warnings.map((w) => [w.severity, w.code, w.location?.file])).toEqual([['warning', 'go-version-too-new', 'go.mod']]);
+  });
+
   it("skips what go.mod's ignore directives leave out of ./..., in the module they belong to", async () => {
     const root = await tree({
       'go.mod': 'module example.com/m\n\ngo 1.25\n\nignore (\n\t./third_party\n\tscratch\n)\n',

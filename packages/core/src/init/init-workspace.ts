@@ -9,6 +9,7 @@ import {
   goFailureDiagnostic,
   ignoredByModule,
   loadModules,
+  mainModuleProblems,
   needsHeader,
   nodeGoIO,
   probeGoEnv,
@@ -105,6 +106,18 @@ export async function initWorkspace(opts: InitOptions): Promise<Result<InitResul
       continue;
     }
     mains.push(dir);
+  }
+
+  // What `gob build` would stop at for these targets (a go line newer than the go on PATH, say):
+  // said now, as a warning, once per problem.
+  const told = new Set<string>();
+  for (const dir of mains) {
+    for (const d of mainModuleProblems(modules.value, modules.value.moduleForDir(dir), probed.value.GOVERSION)) {
+      const key = `${d.code}\0${d.message}`;
+      if (told.has(key)) continue;
+      told.add(key);
+      warnings.push({ ...d, severity: 'warning' });
+    }
   }
 
   if (outsideModules.length > 0) {
