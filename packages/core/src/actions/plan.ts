@@ -10,7 +10,6 @@ import {
   goFailureDiagnostic,
   loadGoPackages,
   mainModuleProblems,
-  modFileFromGoFlags,
   modFlagFromGoFlags,
   probeGoEnvCached,
   type BuildContext,
@@ -273,7 +272,7 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
     const goWork = goWorkMode(goenv.GOWORK, workspace.root);
     if (!goWork.ok) return Promise.resolve(err([goWork.error]));
     const mod = modFlagFromGoFlags(goenv.raw.GOFLAGS);
-    const modFile = modFileFromGoFlags(goenv.raw.GOFLAGS);
+    const modFile = goFlagValue(goenv.raw.GOFLAGS ?? '', 'modfile') || undefined;
     const id = JSON.stringify([goWork.value, mod ?? '', modFile ?? '']);
     let p = moduleSets.get(id);
     if (p === undefined) {

@@ -35,7 +35,6 @@ export {
   mainModuleProblems,
   isSkippedModuleSearchDir,
   loadModules,
-  modFileFromGoFlags,
   modFlagFromGoFlags,
   moduleStateFiles,
   type GoModule,

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatDiagnostic, type Diagnostic } from '../diagnostics.js';
 import { nodeGoIO } from './io.js';
-import { loadModules, mainModuleProblems, modFileFromGoFlags, modFlagFromGoFlags, type ModuleSet, type ModulesIO } from './modules.js';
+import { loadModules, mainModuleProblems, modFlagFromGoFlags, type ModuleSet, type ModulesIO } from './modules.js';
 import { writeReplaceModulesLayout, writeTree, writeVendorLayout, writeWorkspaceLayout, type FileTree } from './testing/generate-layouts.js';
 
 const tmpDirs: string[] = [];
@@ -349,12 +349,6 @@ describe("GOFLAGS' -modfile", () => {
     // go does not allow -modfile with a go.work: nothing changes there, go says so when it builds.
     const work = await load(await tree({ 'go.work': 'go 1.26\n\nuse ./a\n', 'a/go.mod': 'module example.com/a\n\ngo 1.26\n' }), { modFile: 'alt.mod' });
     expect(work.moduleForDir('a')?.goModFile).toBe('a/go.mod');
-  });
-
-  it('takes the last -modfile of GOFLAGS', () => {
-    expect(modFileFromGoFlags('-mod=mod -modfile=a.mod --modfile=b.mod')).toBe('b.mod');
-    expect(modFileFromGoFlags('-mod=mod')).toBeUndefined();
-    expect(modFileFromGoFlags(undefined)).toBeUndefined();
   });
 });
 

@@ -168,16 +168,6 @@ export function isSkippedModuleSearchDir(name: string): boolean {
   );
 }
 
-/** The `-modfile` value in a GOFLAGS string, if any (the last one, as go takes it). */
-export function modFileFromGoFlags(goflags: string | undefined): string | undefined {
-  let value: string | undefined;
-  for (const f of (goflags ?? '').split(/\s+/)) {
-    const m = /^--?modfile=(.+)$/.exec(f);
-    if (m !== null) value = m[1];
-  }
-  return value;
-}
-
 /** The `-mod` value in a GOFLAGS string, if any. */
 export function modFlagFromGoFlags(goflags: string | undefined): ModFlag {
   for (const f of (goflags ?? '').split(/\s+/)) {
@@ -305,8 +295,7 @@ export async function loadModules(root: string, opts: LoadModulesOptions = {}): 
 
   const workVendor = mode === 'workspace' && work !== undefined ? await readWorkVendor(io, work, opts.mod) : undefined;
   // Only whether go.work.sum exists matters here: go build rewrites it, its content is never used.
-  const hasWorkSum = async (): Promise<boolean> => (io.exists !== undefined ? io.exists('go.work.sum') : (await io.readFile('go.work.sum')) !== undefined);
-  const workSum = mode === 'workspace' && (await hasWorkSum()) ? 'go.work.sum' : undefined;
+  const workSum = mode === 'workspace' && (await fileExists(io, 'go.work.sum')) ? 'go.work.sum' : undefined;
   return ok(
     buildModuleSet({
       root,
@@ -366,6 +355,11 @@ async function findGoModDirs(io: ModulesIO, ignoreDir: ((dir: WorkspacePath) => 
   return found.sort(compareGoStrings);
 }
 
+/** Whether a regular file is at `path` (its content does not matter). */
+async function fileExists(io: ModulesIO, path: WorkspacePath): Promise<boolean> {
+  return io.exists !== undefined ? io.exists(path) : (await io.readFile(path)) !== undefined;
+}
+
 /** The code of a go.mod without a `module` line: fatal only where go needs the module. */
 const NO_MODULE_DECLARATION = 'no-module-declaration';
 
@@ -380,7 +374,8 @@ async function readModule(
   alternate?: { readonly root: string; readonly file: string },
 ): Promise<Result<GoModule, Diagnostic>> {
   let goModFile = joinWorkspacePath(dir, 'go.mod');
-  let goSumFile: WorkspacePath | undefined;
+  // With `-modfile`, the checksums go checks: FILE's `.sum` twin, when there is one.
+  let alternateSum: { readonly file: WorkspacePath | undefined } | undefined;
   let modFileMissing: WorkspacePath | undefined;
   let text: string | undefined;
   if (alternate !== undefined) {
@@ -401,7 +396,7 @@ async function readModule(
     } else {
       goModFile = file;
       const sum = `${file.endsWith('.mod') ? file.slice(0, -'.mod'.length) : file}.sum`;
-      goSumFile = (io.exists !== undefined ? await io.exists(sum) : (await io.readFile(sum)) !== undefined) ? sum : undefined;
+      alternateSum = { file: (await fileExists(io, sum)) ? sum : undefined };
     }
   }
   text ??= await io.readFile(goModFile);
@@ -446,7 +441,7 @@ async function readModule(
     dir,
     path: modulePath,
     goModFile,
-    goSumFile: alternate !== undefined && modFileMissing === undefined ? goSumFile : has('go.sum') ? joinWorkspacePath(dir, 'go.sum') : undefined,
+    goSumFile: alternateSum !== undefined ? alternateSum.file : has('go.sum') ? joinWorkspacePath(dir, 'go.sum') : undefined,
     modFileMissing,
     goVersion: f.go,
     goRange: f.goRange,

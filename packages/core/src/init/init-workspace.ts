@@ -80,8 +80,9 @@ export async function initWorkspace(opts: InitOptions): Promise<Result<InitResul
   const outsideModules: WorkspacePath[] = [];
   for (const dir of dirs) {
     const mod = modules.value.moduleForDir(dir);
-    if (mod === undefined && nearestModDir(dir, modFiles) === undefined) outsideModules.push(dir);
-    if (mod === undefined || nearestModDir(dir, modFiles) !== mod.dir) continue;
+    const nearest = nearestModDir(dir, modFiles);
+    if (mod === undefined && nearest === undefined) outsideModules.push(dir);
+    if (mod === undefined || nearest !== mod.dir) continue;
     // go.mod's `ignore` directories are not part of `./...` for go: nor are they for gob init.
     if (ignoredByModule(mod.ignores, mod.dir === '' ? dir : dir.slice(mod.dir.length + 1))) continue;
     const entries = (await io.readdir(dir)) ?? [];
