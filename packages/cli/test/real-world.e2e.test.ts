@@ -628,6 +628,39 @@ describe('repositories gob did not write', () => {
     expect(await run()).toEqual({ status: 'built', value: 'a2' });
   });
 
+  it("keys what GOFLAGS' -overlay makes go read: a changed replacement builds again, an unchanged one stays cached", async () => {
+    const { root, cache } = await fresh();
+    // The replacements live outside the workspace, as an editor's unsaved buffers do.
+    const buffers = await tempDir('gob-overlay-');
+    dirs.push(buffers);
+    const main = (word: string) => `package main\n\nimport "example.com/app/lib"\n\nfunc main() { println("${word}", lib.Name()) }\n`;
+    const lib = (word: string) => `package lib\n\nfunc Name() string { return "${word}" }\n`;
+    await writeTree(root, {
+      'gob.yaml': 'version: 1\ngo:\n  env: { GOFLAGS: "-overlay=overlay.json" }\n',
+      'go.mod': 'module example.com/app\n\ngo 1.26\n',
+      'cmd/app/main.go': main('disk'),
+      'cmd/app/BUILD.yaml': 'targets:\n  app:\n    kind: go_binary\n',
+      'lib/lib.go': lib('disk'),
+      // A file of lib's that the overlay tells go to leave out (it would not compile).
+      'lib/broken.go': 'package lib\n\nvar broken = undefined\n',
+    });
+    const edited = path.join(buffers, 'main.go');
+    await fs.writeFile(edited, main('buffer'));
+    await fs.writeFile(path.join(buffers, 'lib.go'), lib('buffer'));
+    // go resolves the overlay's paths against its own directory, here the module's (the root).
+    await fs.writeFile(path.join(root, 'overlay.json'), JSON.stringify({ Replace: { 'cmd/app/main.go': edited, [path.join(root, 'lib/lib.go')]: path.join(buffers, 'lib.go'), 'lib/broken.go': '' } }));
+    const run = () => buildAndRun(root, cache, '//cmd/app:app', 'gob-out/bin/cmd/app/app');
+    expect(await run()).toEqual({ status: 'built', value: 'buffer buffer' });
+    expect(await run()).toEqual({ status: 'cached', value: 'buffer buffer' });
+    await fs.writeFile(edited, main('buffer2'));
+    expect(await run()).toEqual({ status: 'built', value: 'buffer2 buffer' });
+    await fs.writeFile(path.join(buffers, 'lib.go'), lib('buffer2'));
+    expect(await run()).toEqual({ status: 'built', value: 'buffer2 buffer2' });
+    // Without the replacement of main.go, go compiles the file on disk.
+    await fs.writeFile(path.join(root, 'overlay.json'), JSON.stringify({ Replace: { 'lib/lib.go': path.join(buffers, 'lib.go'), 'lib/broken.go': '' } }));
+    expect(await run()).toEqual({ status: 'built', value: 'disk buffer2' });
+  });
+
   it("follows GOFLAGS' -mod=mod: go then takes modules from the module cache, not from vendor/", async () => {
     const { root, cache } = await fresh();
     const dep = (word: string) => `package dep\n\nfunc Name() string { return "${word}" }\n`;

@@ -62,6 +62,12 @@ export interface KeyManifest {
    */
   readonly pgo?: Readonly<Record<WorkspacePath, Sha256>> | undefined;
   /**
+   * With `-overlay=FILE` in GOFLAGS only: what the overlay makes go read (`overlayInputs`), each
+   * replaced path → the digest of its replacement. Every action of the plan has all of it: a
+   * changed replacement builds every binary again.
+   */
+  readonly overlay?: Readonly<Record<string, string>> | undefined;
+  /**
    * With `go.buildvcs: true` only: the version-control state go stamps into the binary (the
    * commit, its time and whether the checkout has changes; see golang/vcs.ts).
    */

@@ -39,6 +39,7 @@ import { moduleCacheSource, type ExternalSource } from '../golang/external.js';
 import { downloadDirs, downloadModules, type DownloadRequest } from '../golang/module-download.js';
 import { moduleCacheState } from '../golang/module-cache.js';
 import { isListedFile } from '../golang/io.js';
+import { overlayInputs } from '../golang/overlay.js';
 import { vcsState } from '../golang/vcs.js';
 import { goBuildFlags, goFlagValue, resolveXDefs, selectionBuildTags } from './go-args.js';
 import { CGO_GO_ENV, OUTPUT_AFFECTING_GO_ENV, pickPassthrough } from './go-env.js';
@@ -290,6 +291,7 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
   const vcs = workspace.config.go.buildvcs ? await vcsState(workspace.root, passthrough) : undefined;
   const compilerIds = new Map<string, Promise<string | undefined>>();
   const ccIds = new Map<string, Promise<string | undefined>>();
+  const overlays = new Map<string, Promise<Record<string, string>>>();
   // The Fortran compiler go would run, by go environment: `go env FC` (the environment, or go's
   // config file), else go's default. Asked only for binaries with Fortran files.
   const fcCommands = new Map<string, Promise<string>>();
@@ -537,6 +539,8 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
     const pgoFile = await pgoProfile(goenv.raw.GOFLAGS ?? '', target.goPackage, goCwd, workspace.root, req.goIO);
     if (pgoFile !== undefined && isIgnoredName(pgoFile)) wholeListingDirs.add(workspaceParent(pgoFile));
     const pgo = pgoFile === undefined ? undefined : await digestsOf([pgoFile]);
+    const overlayFile = goFlagValue(goenv.raw.GOFLAGS ?? '', 'overlay');
+    const overlay = overlayFile === undefined || overlayFile === '' ? undefined : await memo(overlays, `${goCwd}\0${overlayFile}`, () => overlayInputs(overlayFile, fromWorkspacePath(workspace.root, goCwd), workspace.root));
 
     // With cgo on, C settings matter even when no workspace package has cgo files: the standard
     // library (net, os/user, runtime/cgo) and external modules use cgo too.
@@ -589,6 +593,7 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
       packages,
       moduleFiles,
       pgo,
+      overlay,
       vcs,
       modules: Object.fromEntries([...closure.externalModules].map(([m, v]) => [m, v ?? ''])),
       deps: {},

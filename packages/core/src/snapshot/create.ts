@@ -40,6 +40,7 @@ const FIELDS: Record<keyof KeyManifest, true> = {
   packages: true,
   moduleFiles: true,
   pgo: true,
+  overlay: true,
   vcs: true,
   modules: true,
   deps: true,
@@ -227,6 +228,8 @@ export function createSnapshot(inp: SnapshotInputs): { ok: true; snapshot: PlanS
   for (const [n, a] of actions.entries()) {
     const m = inp.plan.actions[n]?.manifest;
     if (m === undefined) return { ok: false, reason: `no manifest for ${a.id}` };
+    // An overlay's replacements are files a snapshot has no record of (often outside the workspace).
+    if (m.overlay !== undefined) return { ok: false, reason: 'an overlay (-overlay in GOFLAGS) is read at every build' };
     const unknown = Object.keys(m).filter((k) => !MANIFEST_FIELDS.has(k));
     if (unknown.length > 0) return { ok: false, reason: `the snapshot cannot hold manifest fields ${unknown.join(', ')}` };
     const deps = Object.fromEntries(a.deps.map((d) => [byId.get(d)?.label ?? '', byId.get(d)?.key ?? '']));
