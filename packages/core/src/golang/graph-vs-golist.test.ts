@@ -14,6 +14,7 @@ import { parse as parseYaml } from 'yaml';
 import { loadModules } from './modules.js';
 import {
   writeMonoModuleLayout,
+  writeNestedPathsLayout,
   writeReplaceModulesLayout,
   writeVendorLayout,
   writeWorkspaceLayout,
@@ -95,6 +96,16 @@ describe('gob agrees with go list -deps', () => {
   it('(e) a vendored go.work workspace', async () => {
     const { root, layout } = await layoutDir(writeWorkspaceVendorLayout);
     await expectAgreement(root, layout, [HOST_NOCGO, WINDOWS]);
+  });
+
+  it('(f) module paths inside other modules\' paths: go takes the module whose directory has the package', async () => {
+    const { root, layout } = await layoutDir(writeNestedPathsLayout);
+    await expectAgreement(root, layout, [HOST_NOCGO]);
+  });
+
+  it('(g) the same, vendored: the main module first, then vendor/', async () => {
+    const { root, layout } = await layoutDir((r) => writeNestedPathsLayout(r, { vendored: true }));
+    await expectAgreement(root, layout, [HOST_NOCGO]);
   });
 });
 

@@ -29,7 +29,7 @@ import { isListedFile, NOT_SYNC, type GoDirEntry, type GoIO } from './io.js';
 import { limiter } from './limit.js';
 import { externalLinkingReason } from './platform.js';
 import type { ExternalSource } from './external.js';
-import type { GoModule, ModuleSet } from './modules.js';
+import type { GoModule, ImportResolution, ModuleSet } from './modules.js';
 import {
   classifyPackageFiles,
   needsHeader,
@@ -625,8 +625,9 @@ export async function loadGoPackages(
    * The edge to a local package that an external package imports. Nothing is reported: go checks
    * that import against the external package, and a broken one fails go's build by itself.
    */
-  const viaEdge = (b: BuildState, from: FoundPkg, imp: string, ref: SourceRef | undefined): Edge | Promise<Edge> => {
-    const res = modules.resolveImport(imp, b.main ?? from.module);
+  const viaEdge = (b: BuildState, from: FoundPkg, imp: string, ref: SourceRef | undefined): Edge | Promise<Edge> =>
+    then(settle(modules.resolveImport(imp, b.main ?? from.module)), (res) => viaEdgeTo(b, from, imp, ref, res));
+  const viaEdgeTo = (b: BuildState, from: FoundPkg, imp: string, ref: SourceRef | undefined, res: ImportResolution): Edge | Promise<Edge> => {
     if (res.kind !== 'local' && res.kind !== 'vendor') return NO_EDGE;
     const vendored = res.kind === 'vendor';
     const module = res.kind === 'local' ? res.module : (b.main ?? from.module);
@@ -637,8 +638,26 @@ export async function loadGoPackages(
     });
   };
 
+  /**
+   * Of a local resolution and the ones go would try after it (`otherwise`), the first whose
+   * directory is in its module and has a `.go` file — or the last, whose problem is then reported.
+   */
+  const settle = (res: ImportResolution): ImportResolution | Promise<ImportResolution> => {
+    if (res.kind !== 'local' || res.otherwise === undefined) return res;
+    const next = res.otherwise;
+    const hasGoFile = (entries: Listing): boolean => entries?.some((e) => e.isFile && e.name.endsWith('.go')) === true;
+    return then(nestedModuleDir(res.module.dir, res.dir), (nested) => {
+      if (nested !== undefined) return settle(next);
+      const now = listNow(res.dir);
+      return then(now === NOT_SYNC ? readdir(res.dir) : now, (entries) => (hasGoFile(entries) ? res : settle(next)));
+    });
+  };
+
   const resolveEdge = (b: BuildState, from: FoundPkg, imp: string, refs: readonly SourceRef[], forTest: boolean): Edge | Promise<Edge> => {
     if (imp === 'C') return NO_EDGE;
+    return then(settle(modules.resolveImport(imp, b.main ?? from.module)), (res) => edgeTo(b, from, imp, refs, forTest, res));
+  };
+  const edgeTo = (b: BuildState, from: FoundPkg, imp: string, refs: readonly SourceRef[], forTest: boolean, res: ImportResolution): Edge | Promise<Edge> => {
     const ref = refs[0];
     const at = (): Location => refLocation(from.dir, ref);
     const importer = forTest && ref?.file !== undefined && from.files.xTestGoFiles.includes(ref.file) ? `${from.importPath}_test` : from.importPath;
@@ -646,7 +665,6 @@ export async function loadGoPackages(
       report({ severity: 'error', code, message, location: at(), hint });
       return NO_EDGE;
     };
-    const res = modules.resolveImport(imp, b.main ?? from.module);
     switch (res.kind) {
       case 'std':
         if (findInternal(imp) !== undefined) {

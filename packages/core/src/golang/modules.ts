@@ -69,7 +69,18 @@ export interface GoModule {
 
 export type ImportResolution =
   | { readonly kind: 'std' }
-  | { readonly kind: 'local'; readonly dir: WorkspacePath; readonly module: GoModule }
+  | {
+      readonly kind: 'local';
+      readonly dir: WorkspacePath;
+      readonly module: GoModule;
+      /**
+       * Where go looks next when `dir` holds no `.go` file or is in a module nested in `module`:
+       * go asks every module whose path is a prefix of the import, and uses the one whose
+       * directory has Go files (cmd/go's importFromModules). The longest prefix comes first; this
+       * is the next one, or with -mod=vendor the vendor directory.
+       */
+      readonly otherwise?: ImportResolution | undefined;
+    }
   | {
       readonly kind: 'vendor';
       readonly dir: WorkspacePath;
@@ -409,14 +420,8 @@ async function readModule(
   }
   const f: GoModFile = parsed.value;
   const modulePath = replacedPath ?? f.module;
-  if (replacedPath !== undefined && f.module !== replacedPath) {
-    return err({
-      severity: 'error',
-      code: 'bad-go-mod',
-      message: `module declares its path as ${f.module ?? '(none)'} but was required as ${replacedPath}`,
-      location: { file: goModFile },
-    });
-  }
+  // A directory that replaces a module may declare any path, or none: go takes the module to be
+  // the one it replaces ("anything goes" for filesystem-local replacements, cmd/go's modload).
   if (modulePath === undefined) {
     return err({ severity: 'error', code: NO_MODULE_DECLARATION, message: 'no module declaration in go.mod', location: { file: goModFile } });
   }
@@ -547,13 +552,15 @@ interface ResolutionContext {
  * provides the package). Walks the import path's prefixes instead of every required module: a
  * monorepo's build resolves thousands of imports against hundreds of requirements.
  */
-function longestModulePrefix(candidates: ReadonlyMap<string, Candidate>, importPath: string): Candidate | undefined {
+/** The candidates whose module path is `importPath` or a prefix of it, the longest first. */
+function modulePrefixes(candidates: ReadonlyMap<string, Candidate>, importPath: string): Candidate[] {
+  const out: Candidate[] = [];
   let p = importPath;
   for (;;) {
     const c = candidates.get(p);
-    if (c !== undefined) return c;
+    if (c !== undefined) out.push(c);
     const i = p.lastIndexOf('/');
-    if (i <= 0) return undefined;
+    if (i <= 0) return out;
     p = p.slice(0, i);
   }
 }
@@ -670,28 +677,40 @@ function buildModuleSet(init: {
     if (ctx === undefined) {
       return { kind: 'unresolved', code: 'no-main-module', reason: `cannot resolve "${importPath}" outside a module` };
     }
-    const best = longestModulePrefix(ctx.candidates, importPath);
+    const prefixes = modulePrefixes(ctx.candidates, importPath);
+    const best = prefixes[0];
     const firstElem = importPath.split('/')[0] ?? '';
     // The standard library: a first element without a dot that no local module claims. (Paths
     // like golang.org/x/net that std vendors have a dot, so they are never std here.)
     if (!firstElem.includes('.') && best?.local === undefined) return { kind: 'std' };
-    if (best?.local !== undefined && (ctx.mainPaths.has(best.path) || ctx.vendor === undefined)) {
-      const rest = importPath.slice(best.path.length + 1);
-      return { kind: 'local', dir: joinWorkspacePath(best.local.dir, rest), module: best.local };
-    }
+    const local = (c: Candidate & { local: GoModule }, otherwise: ImportResolution | undefined): ImportResolution => ({
+      kind: 'local',
+      dir: c.path === importPath ? c.local.dir : joinWorkspacePath(c.local.dir, importPath.slice(c.path.length + 1)),
+      module: c.local,
+      otherwise,
+    });
     if (ctx.vendor !== undefined) {
+      // go -mod=vendor looks in the main modules, then in vendor/ (never in replacements).
       const manifest = ctx.vendor.manifest;
       let modulePath = manifest?.packageModule.get(importPath);
       modulePath ??= manifest?.modules.map((m) => m.path).filter((p) => isUnder(importPath, p)).sort((a, b) => b.length - a.length)[0];
       const vm = manifest?.modules.find((m) => m.path === modulePath);
-      return { kind: 'vendor', dir: joinWorkspacePath(ctx.vendor.dir, importPath), modulePath, version: vm?.version };
+      const vendored: ImportResolution = { kind: 'vendor', dir: joinWorkspacePath(ctx.vendor.dir, importPath), modulePath, version: vm?.version };
+      const main = prefixes.find((c): c is Candidate & { local: GoModule } => c.local !== undefined && ctx.mainPaths.has(c.path));
+      return main === undefined ? vendored : local(main, vendored);
     }
     if (best === undefined) {
       if (ctx.lenient) return { kind: 'external', modulePath: importPath };
       return { kind: 'unresolved', code: 'no-required-module', reason: `no required module provides package ${importPath}` };
     }
-    if (best.problem !== undefined) return { kind: 'unresolved', code: best.problem.code, reason: best.problem.reason, hint: best.problem.hint };
-    return { kind: 'external', modulePath: best.path, version: best.version, replacement: best.replacement };
+    // A local module is asked first; when its directory has no Go files, go tries the next prefix.
+    const from = (i: number): ImportResolution => {
+      const c = prefixes[i] as Candidate;
+      if (c.local !== undefined) return local(c as Candidate & { local: GoModule }, i + 1 < prefixes.length ? from(i + 1) : undefined);
+      if (c.problem !== undefined) return { kind: 'unresolved', code: c.problem.code, reason: c.problem.reason, hint: c.problem.hint };
+      return { kind: 'external', modulePath: c.path, version: c.version, replacement: c.replacement };
+    };
+    return from(0);
   };
 
   const stateFiles = (mods: Iterable<GoModule>): WorkspacePath[] => {

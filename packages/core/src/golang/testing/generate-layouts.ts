@@ -392,3 +392,46 @@ export async function writeWorkspaceVendorLayout(root: string): Promise<Layout> 
   });
   return { roots: ['a/cmd/a'], goListDirs: new Map([['a/cmd/a', '']]), goWork: 'auto' };
 }
+
+// --- (f) module paths inside other modules' paths -------------------------------------------------
+
+/**
+ * Modules whose paths lie inside another module's path, as in u-root: the main module requires
+ * `example.com/nest/sub` and replaces it with its own directory (`=> ./`), so an import of
+ * `example.com/nest/sub/pkg` could be the main module's `sub/pkg` or the replacement's `pkg`; go
+ * takes the one whose directory has Go files. A replacement directory may also declare another
+ * module path than the one it replaces. With `vendored`, the same under -mod=vendor, where go
+ * looks in the main module before vendor/.
+ */
+export async function writeNestedPathsLayout(root: string, opts: { vendored?: boolean } = {}): Promise<Layout> {
+  const requires = '\nrequire (\n\texample.com/nest/sub v0.0.0-00010101000000-000000000000\n\texample.com/other v0.0.0-00010101000000-000000000000\n)\n';
+  const replaces = '\nreplace example.com/nest/sub => ./\n\nreplace example.com/other => ./third_party/other\n';
+  await writeTree(root, {
+    'go.mod': goMod('example.com/nest', requires + replaces),
+    'cmd/nest/main.go': goFile('main', ['example.com/nest/sub/pkg', 'example.com/nest/sub/only', 'example.com/other/o'], '', 'func main() { pkg.P(); only.O(); o.O() }\n'),
+    // example.com/nest/sub/pkg: the main module's sub/pkg (the replacement has no pkg/).
+    'sub/pkg/pkg.go': goFile('pkg', [], '', 'func P() {}\n'),
+    // example.com/nest/sub/only: the replacement's only/ (the main module has no sub/only/).
+    'only/only.go': goFile('only', [], '', 'func O() {}\n'),
+    'third_party/other/go.mod': goMod('example.com/renamed'),
+    'third_party/other/o/o.go': goFile('o', [], '', 'func O() {}\n'),
+    ...(opts.vendored === true
+      ? {
+          'vendor/modules.txt': [
+            '# example.com/nest/sub v0.0.0-00010101000000-000000000000 => ./',
+            '## explicit; go 1.22',
+            '# example.com/other v0.0.0-00010101000000-000000000000 => ./third_party/other',
+            '## explicit; go 1.22',
+            'example.com/other/o',
+            '# example.com/nest/sub => ./',
+            '# example.com/other => ./third_party/other',
+            '',
+          ].join('\n'),
+          'vendor/example.com/other/o/o.go': goFile('o', [], '', 'func O() {}\n'),
+          // go -mod=vendor takes example.com/nest/sub/only from vendor/, not from the replacement.
+          'vendor/example.com/nest/sub/only/only.go': goFile('only', [], '', 'func O() {}\n'),
+        }
+      : {}),
+  });
+  return { roots: ['cmd/nest'], goListDirs: new Map([['cmd/nest', '']]), goWork: 'off' };
+}
