@@ -24,6 +24,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -71,6 +72,15 @@ func runWatch() int {
 		return 1
 	}
 	defer os.RemoveAll(cookieDir)
+	// The server ends the watcher with SIGTERM when it stops: the sync directory goes with it
+	// (a deferred call does not run when a signal ends the process).
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
+	go func() {
+		<-stop
+		os.RemoveAll(cookieDir)
+		os.Exit(0)
+	}()
 	w := &watcher{fd: fd, out: bufio.NewWriter(os.Stdout), ids: map[int32][]int{}, cookies: map[string]int{}, dir: cookieDir}
 	cw, err := syscall.InotifyAddWatch(fd, cookieDir, syscall.IN_CREATE)
 	if err != nil {

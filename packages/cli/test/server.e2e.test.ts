@@ -26,11 +26,11 @@ interface Served {
   readonly status: () => Promise<{ code: number | null; stdout: string; pid: number | undefined }>;
 }
 
-async function served(): Promise<Served> {
+async function served(extraEnv: Record<string, string> = {}): Promise<Served> {
   const ws = await tempCopy(EXAMPLE);
   const cache = await tempDir('gob-cache-');
   const serverDir = await tempDir('gob-srv-');
-  const env = { GOB_SERVER: '1', GOB_SERVER_DIR: serverDir };
+  const env = { GOB_SERVER: '1', GOB_SERVER_DIR: serverDir, ...extraEnv };
   const run: Served['run'] = (args, extra = {}) => gob(args, { cwd: ws, cacheDir: cache, ...extra, env: { ...env, ...extra.env } });
   const status: Served['status'] = async () => {
     const r = await run(['server', 'status']);
@@ -112,7 +112,10 @@ describe('gob server', () => {
   });
 
   it('with its file watcher, a build stats only what changed, and every kind of change gives the keys of a fresh plan', async () => {
-    const s = await served();
+    // The server's temporary directory, where the watcher keeps its sync files.
+    const tmp = await tempDir('gob-tmp-');
+    cleanups.push(() => fs.rm(tmp, { recursive: true, force: true }));
+    const s = await served({ TMPDIR: tmp });
     const keysOf = (events: readonly StampedEvent[]) => new Map(events.flatMap((e) => (e.type === 'action.queued' ? [[e.id, e.key] as const] : [])));
     const logData = (events: readonly StampedEvent[], message: string) => {
       const e = events.find((x) => x.type === 'log' && x.message === message);
@@ -196,6 +199,15 @@ describe('gob server', () => {
     const added = await servedPlan();
     expect(String(added.again?.reason)).toMatch(/entries of libs\/money changed/);
     expect(added.keys).toEqual(await freshKeys());
+
+    // A stopped server leaves nothing of its watcher behind.
+    const watcherDirs = async () => (await fs.readdir(tmp)).filter((n) => n.startsWith('gob-watch-'));
+    expect(await watcherDirs()).toHaveLength(1);
+    const pid = (await s.status()).pid ?? -1;
+    await s.run(['server', 'stop']);
+    await waitForExit(pid);
+    for (let i = 0; i < 100 && (await watcherDirs()).length > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await watcherDirs()).toEqual([]);
   });
 
   it('builds with the environment of each client, not the one the server started with', async () => {
