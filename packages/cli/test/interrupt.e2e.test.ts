@@ -20,9 +20,11 @@ describe('Ctrl-C', () => {
   it('stops every go process, exits 130 and leaves the cache consistent', async () => {
     const ws = await tempCopy(EXAMPLE);
     const cache = await tempDir('gob-cache-');
+    // The temporary directory of gob and go: go build, killed by Ctrl-C, leaves its work directory there.
+    const tmp = await tempDir('gob-tmp-');
     try {
       const ctrlC = interruptOnceBuilding();
-      const run = await gob(['build', '//...', '--force', '-j', '2', '--ui=json'], { cwd: ws, cacheDir: cache, onSpawn: ctrlC.onSpawn });
+      const run = await gob(['build', '//...', '--force', '-j', '2', '--ui=json'], { cwd: ws, cacheDir: cache, onSpawn: ctrlC.onSpawn, env: { TMPDIR: tmp } });
       expect(ctrlC.sent()).toBe(true);
       expect(run.code).toBe(130);
       expect(buildFinished(run.events).interrupted).toBe(true);
@@ -30,6 +32,9 @@ describe('Ctrl-C', () => {
       // No go process (or compile/link child) of this workspace survives.
       const { stdout: ps } = await execFileAsync('ps', ['-eo', 'pid,args']);
       expect(ps.split('\n').filter((l) => l.includes(ws) || l.includes(cache))).toEqual([]);
+      // Nor does its work directory, nor anything of gob's.
+      expect(await fs.readdir(tmp)).toEqual([]);
+      expect(await fs.readdir(path.join(cache, 'tmp'))).toEqual([]);
 
       // Every action result in the cache is whole: it parses and its blobs match their names.
       for (const file of await filesUnder(path.join(cache, 'ac'))) {
@@ -50,6 +55,7 @@ describe('Ctrl-C', () => {
     } finally {
       await fs.rm(ws, { recursive: true, force: true });
       await fs.rm(cache, { recursive: true, force: true });
+      await fs.rm(tmp, { recursive: true, force: true });
     }
   });
 });

@@ -365,11 +365,20 @@ export async function runBuild(opts: RunBuildOptions): Promise<RunBuildResult> {
         // A package none of them names (an external module, the standard library): everyone's.
         if (to.length === 0) unattributed += m.text;
       });
+      // go build removes its work directory only when it ends by itself: Ctrl-C (SIGINT to its
+      // process group) ends it at once and leaves the directory in the temporary directory. In
+      // the batch's staging directory it goes with the rest (unless GOTMPDIR says where it goes).
+      let env = first.go.env;
+      if (env.GOTMPDIR === undefined || env.GOTMPDIR === '') {
+        const work = path.join(stage, 'go');
+        await fs.mkdir(work);
+        env = { ...env, GOTMPDIR: work };
+      }
       const running = spawn({
         command: first.go.bin,
         args,
         cwd: first.go.cwd,
-        env: first.go.env,
+        env,
         signal: opts.signal,
         onOutput: (stream, text) => {
           if (stream === 'stdout') {
