@@ -548,11 +548,11 @@ interface ResolutionContext {
 }
 
 /**
- * The candidate whose module path is the longest path prefix of `importPath` (the module that
- * provides the package). Walks the import path's prefixes instead of every required module: a
- * monorepo's build resolves thousands of imports against hundreds of requirements.
+ * The candidates whose module path is `importPath` or a path prefix of it, the longest first (the
+ * modules that may provide the package). Walks the import path's prefixes instead of every
+ * required module: a monorepo's build resolves thousands of imports against hundreds of
+ * requirements.
  */
-/** The candidates whose module path is `importPath` or a prefix of it, the longest first. */
 function modulePrefixes(candidates: ReadonlyMap<string, Candidate>, importPath: string): Candidate[] {
   const out: Candidate[] = [];
   let p = importPath;
