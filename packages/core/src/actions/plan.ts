@@ -12,6 +12,7 @@ import {
   mainModuleProblems,
   modFlagFromGoFlags,
   probeGoEnvCached,
+  standardLibrary,
   type BuildContext,
   type GoEnv,
   type GoIO,
@@ -20,6 +21,7 @@ import {
   type ModuleSet,
   type GoPackage,
   type PackageGraph,
+  type StandardLibrary,
 } from '../golang/index.js';
 import {
   platformString,
@@ -391,14 +393,20 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
       req.onEvent?.({ type: 'log', level: 'warn', message: `go could not download ${reason.startsWith(id) ? reason : `${id}: ${reason}`}`, data: { module: id } });
     }
   };
-  const loadGraph = async (roots: WorkspacePath[], ctx: BuildContext, modules: ModuleSet, moduleCache: string, env: Record<string, string>): Promise<Result<PackageGraph, Diagnostic[]>> => {
+  const stdLibs = new Map<string, StandardLibrary>();
+  const loadGraph = async (roots: WorkspacePath[], ctx: BuildContext, modules: ModuleSet, moduleCache: string, env: Record<string, string>, goroot: string): Promise<Result<PackageGraph, Diagnostic[]>> => {
+    let std = stdLibs.get(goroot);
+    if (std === undefined) {
+      std = standardLibrary(goroot);
+      stdLibs.set(goroot, std);
+    }
     const memoDir = req.probeCacheDir === undefined ? undefined : path.join(req.probeCacheDir, 'external');
     const locals = new Set(modules.modules.map((m) => m.path));
     let tried = '';
     let failures: ReadonlyMap<string, string> = new Map();
     for (;;) {
       const external = moduleCache === '' ? undefined : moduleCacheSource(moduleCache, locals, memoDir);
-      const graph = await loadGoPackages({ roots, ctx, modules, includeTests: false, external }, req.goIO);
+      const graph = await loadGoPackages({ roots, ctx, modules, includeTests: false, external, standardLibrary: std }, req.goIO);
       if (graph.ok) for (const d of graph.value.wholeListingDirs) wholeListingDirs.add(d);
       const ids = external === undefined ? [] : [...external.unread].sort();
       // Modules the module cache does not hold yet: go downloads them (their go.mod, then the
@@ -423,14 +431,14 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
       failures = new Map(answers.flatMap((a) => [...a]));
     }
   };
-  const graphFor = async (id: string, ctx: BuildContext, modules: ModuleSet, moduleCache: string, env: Record<string, string>, root: WorkspacePath): Promise<Result<PackageGraph, Diagnostic[]>> => {
+  const graphFor = async (id: string, ctx: BuildContext, modules: ModuleSet, moduleCache: string, goroot: string, env: Record<string, string>, root: WorkspacePath): Promise<Result<PackageGraph, Diagnostic[]>> => {
     const g = groups.get(id) ?? { roots: new Set<WorkspacePath>() };
     groups.set(id, g);
     g.roots.add(root);
     skipGraph();
     await allAssigned;
     // The configuration's env decides the module settings, so all its actions share `modules`.
-    g.graph ??= loadParts([...g.roots].sort(), (roots) => loadGraph(roots, ctx, modules, moduleCache, env));
+    g.graph ??= loadParts([...g.roots].sort(), (roots) => loadGraph(roots, ctx, modules, moduleCache, env, goroot));
     return (await g.graph)(root);
   };
   // One graph for all the roots; with keepGoing, when that fails, the roots are split in halves
@@ -486,7 +494,7 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
     const selectionTags = selectionBuildTags(tags, goenv.raw.GOFLAGS ?? '');
     const ctx = buildContextFromGoEnv(goenv, selectionTags);
     const graphId = JSON.stringify([setEnv, selectionTags]);
-    const graph = await graphFor(graphId, ctx, modules.value, goenv.GOMODCACHE, { ...passthrough, ...setEnv }, target.goPackage);
+    const graph = await graphFor(graphId, ctx, modules.value, goenv.GOMODCACHE, goenv.GOROOT, { ...passthrough, ...setEnv }, target.goPackage);
     if (!graph.ok) {
       if (req.keepGoing === true) unplanned.push({ id: `${target.label}@${platformString(platform)}`, label: target.label, platform, status: 'failed', diagnostics: graph.error });
       else diagnostics.push(...graph.error);

@@ -3,6 +3,7 @@
  * names the problem and points at the importing file. Each case is checked against
  * `go list -e -deps` too, so a case that go accepts cannot slip in.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -11,6 +12,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import { loadGoPackages } from './graph.js';
 import { nodeGoIO } from './io.js';
 import { loadModules } from './modules.js';
+import { standardLibrary } from './toolchain.js';
 import type { BuildContext } from './scanner.js';
 import { writeTree, type FileTree } from './testing/generate-layouts.js';
 import { goEnvFor, goListDeps } from './testing/golist.js';
@@ -36,6 +38,8 @@ interface ErrorCase {
 
 const mod = 'module example.com/e\n\ngo 1.22\n';
 const main = (imports: string[]) => `package main\n\nimport (\n${imports.map((i) => `\t_ "${i}"\n`).join('')})\n\nfunc main() {}\n`;
+
+const GOROOT = execFileSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).trim();
 
 const CASES: ErrorCase[] = [
   { name: 'import of a missing directory', code: 'import-not-found', at: 'cmd/x/main.go', files: { 'go.mod': mod, 'cmd/x/main.go': main(['example.com/e/missing']) } },
@@ -151,6 +155,8 @@ const CASES: ErrorCase[] = [
     ctx: { goos: 'ios', goarch: 'arm64', cgoEnabled: false },
     files: { 'go.mod': mod, 'cmd/x/main.go': main(['fmt']) },
   },
+  // TinyGo's examples import packages only TinyGo's standard library has.
+  { name: 'import of a package the standard library does not have', code: 'import-not-found', at: 'cmd/x/main.go', files: { 'go.mod': mod, 'cmd/x/main.go': main(['machine']) } },
 ];
 
 async function runCase(c: ErrorCase): Promise<{ diagnostics: readonly Diagnostic[]; goListErrors: string[] }> {
@@ -162,7 +168,7 @@ async function runCase(c: ErrorCase): Promise<{ diagnostics: readonly Diagnostic
   const rootDir = 'lib/lib.go' in c.files ? 'lib' : 'cmd/x';
   const modules = await loadModules(root, { goWork: 'off' });
   if (!modules.ok) throw new Error(JSON.stringify(modules.error));
-  const graph = await loadGoPackages({ roots: [rootDir], ctx, modules: modules.value, includeTests: c.includeTests }, nodeGoIO(root));
+  const graph = await loadGoPackages({ roots: [rootDir], ctx, modules: modules.value, includeTests: c.includeTests, standardLibrary: standardLibrary(GOROOT) }, nodeGoIO(root));
   const env = goEnvFor({ name: '', goos: ctx.goos, goarch: ctx.goarch, cgo: ctx.cgoEnabled }, 'off');
   const entries = await goListDeps({ cwd: root, env, dirs: [rootDir], test: c.includeTests === true, tags: [] });
   const goListErrors = entries

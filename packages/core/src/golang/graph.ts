@@ -29,6 +29,7 @@ import { isListedFile, NOT_SYNC, type GoDirEntry, type GoIO } from './io.js';
 import { limiter } from './limit.js';
 import { externalLinkingReason } from './platform.js';
 import type { ExternalSource } from './external.js';
+import type { StandardLibrary } from './toolchain.js';
 import type { GoModule, ImportResolution, ModuleSet } from './modules.js';
 import {
   classifyPackageFiles,
@@ -161,6 +162,12 @@ export interface LoadGoPackagesRequest {
    * local modules that only external ones import; without it, external packages are not read.
    */
   readonly external?: ExternalSource | undefined;
+  /**
+   * The toolchain's standard library (`standardLibrary` in toolchain.ts): an import gob takes for
+   * the standard library that it does not have is an error, as in go. Without it, every such
+   * import is accepted.
+   */
+  readonly standardLibrary?: StandardLibrary | undefined;
 }
 
 export interface LoadGoPackagesOptions {
@@ -672,6 +679,9 @@ export async function loadGoPackages(
         }
         if (imp.startsWith('vendor/')) {
           return fail('internal-import', `package ${importer} imports ${imp}: use of vendored package ${imp} not allowed`);
+        }
+        if (req.standardLibrary?.has(imp) === false) {
+          return fail('import-not-found', `package ${importer} imports ${imp}: package ${imp} is not in std (${req.standardLibrary.dirOf(imp)})`);
         }
         return { kind: 'std', importPath: imp };
       case 'external':

@@ -9,11 +9,13 @@ export {
   buildContextFromGoEnv,
   goFailureDiagnostic,
   probeGoEnv,
+  standardLibrary,
   type GoEnv,
   type GoFailure,
   type ProbeGoEnvOptions,
   type RunCommand,
   type RunResult,
+  type StandardLibrary,
 } from './toolchain.js';
 export {
   compareGoVersions,

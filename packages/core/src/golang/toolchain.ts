@@ -4,6 +4,8 @@
  * enabled experiments include the toolchain's defaults, not only what GOEXPERIMENT says.
  */
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 import { err, ok, type Result } from '../util/result.js';
 import type { BuildContext } from './scanner.js';
@@ -205,6 +207,34 @@ export function archLevelVariable(goarch: string): string | undefined {
 }
 
 /** The scanner's build context for a probed toolchain plus user build tags. */
+/** The packages of a toolchain's standard library, by their directories in `GOROOT/src`. */
+export interface StandardLibrary {
+  has(importPath: string): boolean;
+  /** Where the package would be. */
+  dirOf(importPath: string): string;
+}
+
+/** The standard library of the toolchain at `goroot` (a stat per package asked about, remembered). */
+export function standardLibrary(goroot: string): StandardLibrary {
+  const known = new Map<string, boolean>();
+  const dirOf = (importPath: string): string => path.join(goroot, 'src', ...importPath.split('/'));
+  return {
+    dirOf,
+    has(importPath) {
+      let yes = known.get(importPath);
+      if (yes === undefined) {
+        try {
+          yes = fs.statSync(dirOf(importPath)).isDirectory();
+        } catch {
+          yes = false;
+        }
+        known.set(importPath, yes);
+      }
+      return yes;
+    },
+  };
+}
+
 export function buildContextFromGoEnv(env: GoEnv, tags: readonly string[] = []): BuildContext {
   return {
     goos: env.GOOS,
