@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { formatDiagnostic, type Diagnostic } from '../diagnostics.js';
 import { nodeGoIO } from './io.js';
 import { loadModules, mainModuleProblems, modFlagFromGoFlags, type ModuleSet, type ModulesIO } from './modules.js';
-import { writeReplaceModulesLayout, writeTree, writeVendorLayout, writeWorkspaceLayout, type FileTree } from './testing/generate-layouts.js';
+import { writeNestedPathsLayout, writeReplaceModulesLayout, writeTree, writeVendorLayout, writeWorkspaceLayout, type FileTree } from './testing/generate-layouts.js';
 
 const tmpDirs: string[] = [];
 afterAll(async () => {
@@ -280,6 +280,36 @@ describe('vendoring', () => {
     const old = await tree({ 'go.mod': 'module o\n\ngo 1.13\n', 'vendor/modules.txt': '' });
     expect((await load(old)).modules[0]?.vendored).toBe(false);
     expect((await load(old, { mod: 'vendor' })).modules[0]?.vendored).toBe(true);
+  });
+});
+
+describe('module paths inside other module paths', () => {
+  it('lists every module that may hold an import, the longest path first; with -mod=vendor, the main module and then vendor/', async () => {
+    const root = await tmp();
+    await writeNestedPathsLayout(root);
+    const set = await load(root, { goWork: 'off' });
+    const m = set.moduleForDir('cmd/nest');
+    // example.com/nest/sub is replaced by the main module's own directory (=> ./).
+    expect(set.resolveImport('example.com/nest/sub/pkg', m)).toMatchObject({
+      kind: 'local',
+      dir: 'pkg',
+      module: { path: 'example.com/nest/sub', dir: '' },
+      otherwise: { kind: 'local', dir: 'sub/pkg', module: { path: 'example.com/nest', dir: '' }, otherwise: undefined },
+    });
+    // A replacement is known by the path it replaces, whatever its go.mod declares.
+    expect(set.resolveImport('example.com/other/o', m)).toMatchObject({ kind: 'local', dir: 'third_party/other/o', module: { path: 'example.com/other' }, otherwise: undefined });
+
+    const vendored = await tmp();
+    await writeNestedPathsLayout(vendored, { vendored: true });
+    const vset = await load(vendored, { goWork: 'off' });
+    const vm = vset.moduleForDir('cmd/nest');
+    expect(vset.resolveImport('example.com/nest/sub/pkg', vm)).toMatchObject({
+      kind: 'local',
+      dir: 'sub/pkg',
+      module: { path: 'example.com/nest' },
+      otherwise: { kind: 'vendor', dir: 'vendor/example.com/nest/sub/pkg' },
+    });
+    expect(vset.resolveImport('example.com/other/o', vm)).toMatchObject({ kind: 'vendor', dir: 'vendor/example.com/other/o' });
   });
 });
 
