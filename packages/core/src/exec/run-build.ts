@@ -367,7 +367,9 @@ export async function runBuild(opts: RunBuildOptions): Promise<RunBuildResult> {
       });
       // go build removes its work directory only when it ends by itself: Ctrl-C (SIGINT to its
       // process group) ends it at once and leaves the directory in the temporary directory. In
-      // the batch's staging directory it goes with the rest (unless GOTMPDIR says where it goes).
+      // the batch's staging directory it goes with the rest. Unless the environment sets
+      // GOTMPDIR: one from `go env -w` is overridden, which is harmless (go build runs nothing
+      // from there, and the directory's path is in no output).
       let env = first.go.env;
       if (env.GOTMPDIR === undefined || env.GOTMPDIR === '') {
         const work = path.join(stage, 'go');
