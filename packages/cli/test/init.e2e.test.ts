@@ -131,4 +131,26 @@ describe('gob init', () => {
     expect(updated).toContain('kind: go_binary');
     expect(init.stdout).toContain(`updated ${second}/BUILD.yaml`);
   });
+
+  it("keeps out of another tool's BUILD.yaml files: gob's targets go in BUILD.gob.yaml, and gob build builds them", async () => {
+    const leeway = 'packages:\n  - name: app\n    type: go\n    srcs: ["**/*.go", "go.mod"]\n    config:\n      buildCommand: ["go", "build", "-trimpath", "-ldflags", "-buildid= -w -s"]\n';
+    const { root, cache } = await fresh(async (r) => {
+      await writeTree(r, {
+        'go.mod': 'module example.com/lw\n\ngo 1.26\n',
+        'BUILD.yaml': 'packages:\n  - name: all\n    type: generic\n',
+        'app/BUILD.yaml': leeway,
+        'app/main.go': main(['fmt'], 'fmt.Println("app")'),
+        'tool/main.go': main(['fmt'], 'fmt.Println("tool")'),
+      });
+      return { roots: ['app', 'tool'], goListDirs: new Map(), goWork: 'off' };
+    });
+    const init = await gob(['init'], { cwd: root, cacheDir: cache });
+    expect(init.code).toBe(0);
+    expect(init.stderr).toContain("2 BUILD.yaml files are another tool's (BUILD.yaml, app/BUILD.yaml)");
+    expect(await fs.readFile(path.join(root, 'app/BUILD.yaml'), 'utf8')).toBe(leeway);
+    const build = await gob(['build', '//...', '--ui=json'], { cwd: root, cacheDir: cache });
+    expect(build.code, build.stderr).toBe(0);
+    expect(buildFinished(build.events).counts).toMatchObject({ built: 2, failed: 0 });
+    await fs.access(path.join(root, 'gob-out/bin/app/app'));
+  });
 });

@@ -122,6 +122,8 @@ export interface WorkspaceConfig {
     readonly maxSizeBytes?: number | undefined;
     readonly remote?: RemoteCacheConfig | undefined;
   };
+  /** Name of the files that hold targets (`build_file`; `BUILD.yaml` by default). */
+  readonly buildFile: string;
   readonly ignore: readonly string[];
 }
 

@@ -119,3 +119,56 @@ describe('gob init target names', () => {
     expect(stdout.split('\n').filter((l) => l !== '').map((d) => path.relative(real, d)).sort()).toEqual(['cmd/app', 'cmd/scratchpad']);
   });
 });
+
+describe('gob init and BUILD.yaml files that are already there', () => {
+  it('adds its target as text, leaving comments, flow lists and long lines as they were', async () => {
+    const long = `"${'x'.repeat(120)}"`;
+    const tests = `# hand-written\ntargets:\n  unit:   # the fast ones\n    kind: go_test\n    tags: [integration, "long tag"]\n    env: { LONG: ${long} }\n# trailing comment\n`;
+    const onlyComments = '# nothing here yet\n';
+    const crlf = 'targets:\r\n  unit:\r\n    kind: go_test\r\n';
+    const root = await tree({
+      'go.mod': 'module example.com/m\n\ngo 1.22\n',
+      'a/main.go': MAIN,
+      'a/BUILD.yaml': tests,
+      'b/main.go': MAIN,
+      'b/BUILD.yaml': onlyComments,
+      'c/main.go': MAIN,
+      'c/BUILD.yaml': crlf,
+    });
+    const r = await init(root);
+    expect([...r.updated].sort()).toEqual(['a/BUILD.yaml', 'b/BUILD.yaml', 'c/BUILD.yaml']);
+    expect(await readFile(path.join(root, 'a/BUILD.yaml'), 'utf8')).toBe(
+      `# hand-written\ntargets:\n  unit:   # the fast ones\n    kind: go_test\n    tags: [integration, "long tag"]\n    env: { LONG: ${long} }\n  a:\n    kind: go_binary\n# trailing comment\n`,
+    );
+    expect(await readFile(path.join(root, 'b/BUILD.yaml'), 'utf8')).toBe('# nothing here yet\ntargets:\n  b:\n    kind: go_binary\n');
+    expect(await readFile(path.join(root, 'c/BUILD.yaml'), 'utf8')).toBe('targets:\r\n  unit:\r\n    kind: go_test\r\n  c:\r\n    kind: go_binary\r\n');
+    // Running it again changes nothing.
+    const again = await init(root);
+    expect(again.updated).toEqual([]);
+    expect([...again.unchanged].sort()).toEqual(['a', 'b', 'c']);
+  });
+
+  it("leaves another tool's BUILD.yaml files alone: a new gob.yaml names BUILD.gob.yaml for gob's", async () => {
+    // leeway (gitpod's build tool) keeps its packages in BUILD.yaml files too.
+    const leeway = 'packages:\n  - name: app\n    type: go\n    config:\n      buildCommand: ["go", "build", "-trimpath", "-ldflags", "-buildid= -w -s -X \'example.com/m/cmd.Version=commit-${__git_commit}\'"]\n';
+    const files = { 'go.mod': 'module example.com/m\n\ngo 1.22\n', 'app/main.go': MAIN, 'app/BUILD.yaml': leeway, 'tool/main.go': MAIN, 'BUILD.yaml': 'packages: []\n' };
+    const root = await tree(files);
+    const r = await init(root);
+    expect(await readFile(path.join(root, 'app/BUILD.yaml'), 'utf8')).toBe(leeway);
+    expect(r.updated).toEqual([]);
+    expect([...r.created].sort()).toEqual(['app/BUILD.gob.yaml', 'tool/BUILD.gob.yaml']);
+    expect(await readFile(path.join(root, 'gob.yaml'), 'utf8')).toMatch(/^build_file: BUILD\.gob\.yaml$/m);
+    expect(r.warnings).toMatchObject([{ code: 'init-foreign-build-files' }]);
+    expect(r.warnings[0]?.message).toContain('2 BUILD.yaml files are another tool\'s (BUILD.yaml, app/BUILD.yaml)');
+    // Again: nothing changes, and nothing more is said.
+    const again = await init(root);
+    expect([again.created, again.updated, again.warnings]).toEqual([[], [], []]);
+
+    // With a gob.yaml of its own that keeps BUILD.yaml, init adds no target to another tool's file, and says why gob build will stop.
+    const kept = await tree({ ...files, 'gob.yaml': 'version: 1\n' });
+    const k = await init(kept);
+    expect(await readFile(path.join(kept, 'app/BUILD.yaml'), 'utf8')).toBe(leeway);
+    expect(k.created).toEqual(['tool/BUILD.yaml']);
+    expect(k.warnings).toMatchObject([{ code: 'init-foreign-build-files', hint: expect.stringContaining('build_file: BUILD.gob.yaml') }]);
+  });
+});

@@ -21,7 +21,7 @@ import type { WorkspacePath } from '../types.js';
 import { fromWorkspacePath } from '../util/fs-paths.js';
 import { err, ok, type Result } from '../util/result.js';
 import { writeFileAtomic } from '../util/write-atomic.js';
-import { ALWAYS_SKIPPED_DIRS, BUILD_FILE_NAME, CONFIG_FILE_NAME } from '../workspace/index.js';
+import { ALWAYS_SKIPPED_DIRS, BUILD_FILE_NAME, CONFIG_FILE_NAME, discoverBuildFiles } from '../workspace/index.js';
 
 /**
  * `gob init`: makes an existing Go repository a gob workspace. Writes gob.yaml (when missing) and
@@ -132,17 +132,47 @@ export async function initWorkspace(opts: InitOptions): Promise<Result<InitResul
     });
   }
 
+  // Which files hold gob's targets: gob.yaml's build_file, else BUILD.yaml — unless files of that
+  // name belong to another tool (leeway's BUILD.yaml, say), which gob build would stop at: then a
+  // new gob.yaml names BUILD.gob.yaml instead.
   const configPath = path.join(root, CONFIG_FILE_NAME);
-  const createdConfig = !(await exists(configPath));
+  const configText = await fs.readFile(configPath, 'utf8').catch(() => undefined);
+  const createdConfig = configText === undefined;
+  const configured = configText === undefined ? undefined : parseDocument(configText).toJS() as { build_file?: unknown; ignore?: unknown } | null;
+  const ignore = Array.isArray(configured?.ignore) ? configured.ignore.filter((g): g is string => typeof g === 'string') : [];
+  let buildFile = typeof configured?.build_file === 'string' ? configured.build_file : BUILD_FILE_NAME;
+  const foreignFiles = await foreignBuildFiles(root, buildFile, ignore);
+  if (foreignFiles.length > 0) {
+    const named = foreignFiles.slice(0, 3).join(', ') + (foreignFiles.length > 3 ? ', …' : '');
+    if (createdConfig) {
+      buildFile = ALTERNATE_BUILD_FILE_NAME;
+      warnings.push({
+        severity: 'warning',
+        code: 'init-foreign-build-files',
+        message: `${foreignFiles.length} ${BUILD_FILE_NAME} ${foreignFiles.length === 1 ? 'file is' : 'files are'} another tool's (${named}): gob's targets go in ${buildFile} files instead (build_file in ${CONFIG_FILE_NAME})`,
+      });
+    } else {
+      warnings.push({
+        severity: 'warning',
+        code: 'init-foreign-build-files',
+        message: `${foreignFiles.length} ${buildFile} ${foreignFiles.length === 1 ? 'file holds' : 'files hold'} keys that are not gob's (${named}): gob build will stop at ${foreignFiles.length === 1 ? 'it' : 'them'}`,
+        location: { file: CONFIG_FILE_NAME },
+        hint: `if they are another tool's, give gob's files another name: build_file: ${ALTERNATE_BUILD_FILE_NAME} in ${CONFIG_FILE_NAME}`,
+      });
+    }
+  }
   if (createdConfig) {
-    await writeFileAtomic(configPath, '# gob workspace: every field is optional (see docs/build-yaml.md).\nversion: 1\n');
+    await writeFileAtomic(
+      configPath,
+      `# gob workspace: every field is optional (see docs/build-yaml.md).\nversion: 1\n${buildFile === BUILD_FILE_NAME ? '' : `# ${BUILD_FILE_NAME} files here are another tool's: gob's targets are in ${buildFile} files.\nbuild_file: ${buildFile}\n`}`,
+    );
   }
 
   const created: WorkspacePath[] = [];
   const updated: WorkspacePath[] = [];
   const unchanged: WorkspacePath[] = [];
   for (const dir of mains) {
-    const buildRel = dir === '' ? BUILD_FILE_NAME : `${dir}/${BUILD_FILE_NAME}`;
+    const buildRel = dir === '' ? buildFile : `${dir}/${buildFile}`;
     const buildAbs = fromWorkspacePath(root, buildRel);
     const name = targetName(dir, modules.value.moduleForDir(dir)?.path);
     const text = await fs.readFile(buildAbs, 'utf8').catch(() => undefined);
@@ -161,12 +191,13 @@ export async function initWorkspace(opts: InitOptions): Promise<Result<InitResul
       });
       continue;
     }
+    // Another tool's file (said above): left as it is, with no target added.
+    if (foreignKeys(doc).length > 0) continue;
     if (hasBinaryForOwnDir(doc)) {
       unchanged.push(dir);
       continue;
     }
-    doc.setIn(['targets', freeName(doc, name)], doc.createNode({ kind: 'go_binary' }));
-    await writeFileAtomic(buildAbs, doc.toString());
+    await writeFileAtomic(buildAbs, withTarget(text, doc, freeName(doc, name)));
     updated.push(buildRel);
   }
   return ok({ root, createdConfig, created, updated, unchanged, warnings });
@@ -196,6 +227,29 @@ function targetName(dir: WorkspacePath, modulePath: string | undefined): string 
   return name === 'all' ? 'all_bin' : name;
 }
 
+/** The name init gives gob's files when files named BUILD.yaml are another tool's. */
+const ALTERNATE_BUILD_FILE_NAME = 'BUILD.gob.yaml';
+
+/** Top-level keys of a build file that are not gob's (`targets` is its only one). */
+function foreignKeys(doc: Document): string[] {
+  if (!isMap(doc.contents)) return [];
+  return doc.contents.items.map((i) => (isScalar(i.key) ? String(i.key.value) : String(i.key))).filter((k) => k !== 'targets');
+}
+
+/** The files named `name` in the workspace (where gob build looks) that have keys gob does not know. */
+async function foreignBuildFiles(root: string, name: string, ignore: readonly string[]): Promise<WorkspacePath[]> {
+  const found = await discoverBuildFiles(root, ignore, undefined, name);
+  if (!found.ok) return [];
+  const out: WorkspacePath[] = [];
+  for (const file of found.value) {
+    const text = await fs.readFile(fromWorkspacePath(root, file), 'utf8').catch(() => undefined);
+    if (text === undefined) continue;
+    const doc = parseDocument(text);
+    if (doc.errors.length === 0 && foreignKeys(doc).length > 0) out.push(file);
+  }
+  return out;
+}
+
 /** True when a go_binary in the file builds the file's own directory (package "." or absent). */
 function hasBinaryForOwnDir(doc: Document): boolean {
   const targets = doc.get('targets');
@@ -208,18 +262,47 @@ function hasBinaryForOwnDir(doc: Document): boolean {
   });
 }
 
+/**
+ * `text` with a `go_binary` target `name` added, changing nothing else in it: the target is
+ * inserted as text (after the last target of a block-style `targets` map, or as a new `targets`
+ * map at the end), so that comments, quoting, flow lists and long lines stay as they were. Only a
+ * file whose `targets` is in another form (flow style, empty) is written back whole by the YAML
+ * library, with the target set in it.
+ */
+function withTarget(text: string, doc: Document, name: string): string {
+  const nl = text.includes('\r\n') ? '\r\n' : '\n';
+  const entry = (indent: string): string => `${indent}${name}:${nl}${indent}  kind: go_binary${nl}`;
+  const targets = doc.get('targets', true);
+  let inserted: string | undefined;
+  if (targets === undefined) {
+    inserted = `${text}${text === '' || text.endsWith('\n') ? '' : nl}targets:${nl}${entry('  ')}`;
+  } else if (isMap(targets) && targets.flow !== true && targets.items.length > 0) {
+    const firstKey = targets.items[0]?.key as { range?: [number, number, number] } | undefined;
+    const last = targets.items.at(-1)?.value as { range?: [number, number, number] } | undefined;
+    if (firstKey?.range !== undefined && last?.range !== undefined) {
+      const indent = text.slice(text.lastIndexOf('\n', firstKey.range[0] - 1) + 1, firstKey.range[0]);
+      // After the line where the last target ends (its range may already end past the newline).
+      const end = last.range[1];
+      const lineEnd = text[end - 1] === '\n' ? end - 1 : text.indexOf('\n', end);
+      const at = lineEnd < 0 ? text.length : lineEnd + 1;
+      if (/^ *$/.test(indent)) inserted = `${text.slice(0, at)}${lineEnd < 0 ? nl : ''}${entry(indent)}${text.slice(at)}`;
+    }
+  }
+  // The text edit must give exactly the old document with the new target in it.
+  const expected = JSON.stringify({ ...(doc.toJS() as Record<string, unknown> | null), targets: { ...((doc.toJS() as { targets?: Record<string, unknown> } | null)?.targets ?? {}), [name]: { kind: 'go_binary' } } });
+  if (inserted !== undefined) {
+    const check = parseDocument(inserted);
+    if (check.errors.length === 0 && JSON.stringify(check.toJS()) === expected) return inserted;
+  }
+  doc.setIn(['targets', name], doc.createNode({ kind: 'go_binary' }));
+  return doc.toString({ lineWidth: 0 });
+}
+
 function freeName(doc: Document, wanted: string): string {
   const targets = doc.get('targets');
   const taken = new Set<string>();
   if (isMap(targets)) for (const item of targets.items) if (isScalar(item.key)) taken.add(String(item.key.value));
   if (!taken.has(wanted)) return wanted;
   for (let i = 2; ; i++) if (!taken.has(`${wanted}_bin${i === 2 ? '' : String(i)}`)) return `${wanted}_bin${i === 2 ? '' : String(i)}`;
-}
-
-async function exists(p: string): Promise<boolean> {
-  return fs.access(p).then(
-    () => true,
-    () => false,
-  );
 }
 

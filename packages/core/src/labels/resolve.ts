@@ -9,6 +9,7 @@ import type { Result } from '../util/result.js';
 import { bareNameLabel, formatPattern, labelDir, labelName, parsePattern, shortLabel } from './label.js';
 import type { TargetPattern } from './label.js';
 import { closest, compareStrings, didYouMean, editDistance, suggestionThreshold } from './suggest.js';
+import { BUILD_FILE_NAME } from '../workspace/discover.js';
 
 /**
  * The targets selected by `patterns` (resolved against `currentDir`, the workspace-relative
@@ -60,9 +61,10 @@ export function unknownTargetDiagnostic(
   buildFiles: readonly WorkspacePath[],
   label: Label,
   what = 'unknown target',
+  fileName = BUILD_FILE_NAME,
 ): Diagnostic {
   const dir = labelDir(label);
-  const buildFile = dir === '' ? 'BUILD.yaml' : `${dir}/BUILD.yaml`;
+  const buildFile = dir === '' ? fileName : `${dir}/${fileName}`;
   const why = buildFiles.includes(buildFile)
     ? `${buildFile} has no target named "${labelName(label)}"`
     : `there is no ${buildFile}`;
@@ -127,12 +129,13 @@ function match(
       const found = lookupLabel(workspace.targets, p.label, text, currentDir);
       const target = found === undefined ? undefined : workspace.targets.get(found);
       if (target !== undefined) return ok([target]);
-      return err(unknownTargetDiagnostic(workspace.targets.keys(), workspace.buildFiles, p.label));
+      return err(unknownTargetDiagnostic(workspace.targets.keys(), workspace.buildFiles, p.label, undefined, workspace.config.buildFile));
     }
     case 'package': {
       const found = [...workspace.targets.values()].filter((t) => t.dir === p.dir);
       if (found.length > 0) return ok(sortByLabel(found));
-      const buildFile = p.dir === '' ? 'BUILD.yaml' : `${p.dir}/BUILD.yaml`;
+      const name = workspace.config.buildFile;
+      const buildFile = p.dir === '' ? name : `${p.dir}/${name}`;
       const why = workspace.buildFiles.includes(buildFile) ? `${buildFile} declares no targets` : `there is no ${buildFile}`;
       const hint = didYouMean(closest(p.dir, targetDirs(workspace)).map((d) => `//${d}:all`));
       return err({ severity: 'error', code: 'no-match', message: `no targets in ${formatPattern(p)}: ${why}`, hint });

@@ -3,6 +3,7 @@
  * before (schema.ts); this module assumes the data matches the schema.
  */
 import type { Profile, WorkspaceConfig } from '../types.js';
+import { BUILD_FILE_NAME } from './discover.js';
 
 /** gob.yaml as written (after schema validation). Field names follow the YAML. */
 export interface GobFileData {
@@ -20,6 +21,7 @@ export interface GobFileData {
     readonly max_size?: string | number;
     readonly remote?: { readonly url: string; readonly read_only?: boolean };
   };
+  readonly build_file?: string;
   readonly ignore?: readonly string[];
 }
 
@@ -59,6 +61,7 @@ export function toWorkspaceConfig(data: GobFileData): WorkspaceConfig {
       maxSizeBytes: data.cache?.max_size === undefined ? undefined : parseSize(data.cache.max_size),
       remote: remote === undefined ? undefined : { url: remote.url, readOnly: remote.read_only ?? false },
     },
+    buildFile: data.build_file ?? BUILD_FILE_NAME,
     ignore: [...(data.ignore ?? [])],
   };
 }

@@ -32,7 +32,7 @@ export const ALWAYS_SKIPPED_DIRS: readonly string[] = ['.git', 'node_modules', '
 const SKIPPED = new Set(ALWAYS_SKIPPED_DIRS);
 
 /**
- * Workspace-relative paths of every BUILD.yaml, sorted. `ignore` holds gob.yaml's globs,
+ * Workspace-relative paths of every BUILD.yaml (or `buildFile`: gob.yaml's `build_file`), sorted. `ignore` holds gob.yaml's globs,
  * relative to the root; a glob that names a directory also skips everything inside it.
  *
  * The search lists each directory once and descends into real directories only: names starting
@@ -41,7 +41,12 @@ const SKIPPED = new Set(ALWAYS_SKIPPED_DIRS);
  * library's walk: on a repository of 25,000 Go files, matching every file against glob patterns
  * cost more than listing the directories.
  */
-export async function discoverBuildFiles(root: string, ignore: readonly string[], walkFs: DiscoveryFs = nodeDiscoveryFs): Promise<Result<WorkspacePath[], Diagnostic>> {
+export async function discoverBuildFiles(
+  root: string,
+  ignore: readonly string[],
+  walkFs: DiscoveryFs = nodeDiscoveryFs,
+  buildFile: string = BUILD_FILE_NAME,
+): Promise<Result<WorkspacePath[], Diagnostic>> {
   const found: WorkspacePath[] = [];
   // Synchronous on purpose: on a tree of thousands of directories, an asynchronous walk costs
   // two to three times as much in callbacks, for reads that are quick anyway.
@@ -63,7 +68,7 @@ export async function discoverBuildFiles(root: string, ignore: readonly string[]
         const rp = rel === '' ? name : `${rel}/${name}`;
         if (entry.isDirectory()) {
           if (!SKIPPED.has(name) && !ignored(rp)) pending.push(rp);
-        } else if (name === BUILD_FILE_NAME && entry.isFile() && !ignored(rp)) {
+        } else if (name === buildFile && entry.isFile() && !ignored(rp)) {
           found.push(rp);
         }
       }
@@ -72,7 +77,7 @@ export async function discoverBuildFiles(root: string, ignore: readonly string[]
     return err({
       severity: 'error',
       code: 'read-error',
-      message: `cannot search ${root} for ${BUILD_FILE_NAME} files: ${e instanceof Error ? e.message : String(e)}`,
+      message: `cannot search ${root} for ${buildFile} files: ${e instanceof Error ? e.message : String(e)}`,
     });
   }
   return ok(found.sort(compareStrings));

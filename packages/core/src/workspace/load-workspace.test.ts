@@ -89,6 +89,7 @@ describe('loadWorkspace: defaults', () => {
       },
       stamp: undefined,
       cache: { dir: undefined, maxSizeBytes: undefined, remote: undefined },
+      buildFile: 'BUILD.yaml',
       ignore: [],
     });
     expect(ws.targets.size).toBe(0);
@@ -112,6 +113,7 @@ describe('loadWorkspace: defaults', () => {
         '  dir: ~/.cache/gob',
         '  max_size: 10GiB',
         '  remote: { url: grpc://127.0.0.1:9092, read_only: true }',
+        'build_file: BUILD.gob.yaml',
         'ignore: ["third_party/**"]',
         '',
       ].join('\n'),
@@ -126,6 +128,7 @@ describe('loadWorkspace: defaults', () => {
       },
       stamp: { command: './tools/stamp.sh' },
       cache: { dir: '~/.cache/gob', maxSizeBytes: 10 * 2 ** 30, remote: { url: 'grpc://127.0.0.1:9092', readOnly: true } },
+      buildFile: 'BUILD.gob.yaml',
       ignore: ['third_party/**'],
     });
   });
@@ -274,6 +277,35 @@ describe('loadWorkspace: discovery', () => {
     expect(ws.buildFiles).toEqual(['BUILD.yaml', 'a/BUILD.yaml', 'a/b/c/BUILD.yaml', 'experiments2/BUILD.yaml', 'tools/new/BUILD.yaml']);
   });
 
+  it("reads targets from the files build_file names, and leaves files named BUILD.yaml to another tool", async () => {
+    const leeway = 'packages:\n  - name: app\n    type: go\n';
+    const ws = await load({
+      'gob.yaml': 'build_file: BUILD.gob.yaml\n',
+      'BUILD.yaml': leeway,
+      'app/BUILD.yaml': leeway,
+      'app/BUILD.gob.yaml': 'targets:\n  app: { kind: go_binary }\n',
+      'app/main.go': MAIN,
+    });
+    expect(ws.buildFiles).toEqual(['app/BUILD.gob.yaml']);
+    expect([...ws.targets.keys()]).toEqual(['//app:app']);
+
+    // Without it, gob stops at the other tool's key, and says what to do.
+    const { diagnostics, print } = await fail({ 'gob.yaml': '', 'app/BUILD.yaml': leeway });
+    expect(print(diagnostics[0])).toBe(
+      [
+        'app/BUILD.yaml:1:1: error: unknown key "packages" in BUILD.yaml; expected one of: targets',
+        '    packages:',
+        '    ^^^^^^^^',
+        "    hint: if this file belongs to another tool, give gob's files another name: build_file: BUILD.gob.yaml in gob.yaml",
+      ].join('\n'),
+    );
+
+    for (const bad of ['sub/BUILD.yaml', 'gob.yaml', '..']) {
+      const r = await fail({ 'gob.yaml': `build_file: "${bad}"\n` });
+      expect(r.print(r.diagnostics[0])).toContain('expected a plain file name (no directories), not gob.yaml');
+    }
+  });
+
   it('sorts targets by label across files', async () => {
     const ws = await load({
       'gob.yaml': '',
@@ -354,7 +386,7 @@ describe('loadWorkspace: schema diagnostics', () => {
       [
         'gob.yaml:4:1',
         'unknown-key',
-        'unknown key "profile" in gob.yaml; expected one of: version, go, profiles, stamp, cache, ignore',
+        'unknown key "profile" in gob.yaml; expected one of: version, go, profiles, stamp, cache, build_file, ignore',
         'did you mean "profiles"?',
       ],
     ]);

@@ -72,11 +72,11 @@ export async function loadWorkspace(opts: LoadWorkspaceOptions): Promise<Result<
     return src;
   };
 
-  // gob.yaml first: its ignore globs decide where to look for BUILD.yaml files.
+  // gob.yaml first: its build_file and ignore globs decide which files to look for, and where.
   const gobSrc = await read(CONFIG_FILE_NAME);
   const config = gobSrc === undefined ? toWorkspaceConfig({}) : configFrom(gobSrc, diagnostics);
 
-  const discovered = await discoverBuildFiles(root, config.ignore, opts.discoveryFs);
+  const discovered = await discoverBuildFiles(root, config.ignore, opts.discoveryFs, config.buildFile);
   if (!discovered.ok) return err([...diagnostics, discovered.error]);
   const buildFiles = discovered.value;
 
@@ -109,7 +109,7 @@ export async function loadWorkspace(opts: LoadWorkspaceOptions): Promise<Result<
   });
 
   const labels = new Map<Label, DeclaredTarget>(declared.map((d) => [d.label, d]));
-  const ctx = { root, fs, labels, buildFiles, brokenDirs };
+  const ctx = { root, fs, labels, buildFiles, buildFileName: config.buildFile, brokenDirs };
   const checked = await Promise.all(declared.filter((d) => d.valid).map((d) => checkTarget(d, ctx)));
   const graph = new Map<Label, readonly DepEdge[]>();
   const targets: Target[] = [];

@@ -145,7 +145,11 @@ class Context {
     const inTarget = this.isTarget(e.path);
     const listed = inTarget ? allowed.filter((k) => k !== 'kind') : allowed;
     const near = closest(key, listed);
-    const hint = didYouMean(near, quote) ?? (inTarget ? otherKindHint(key, this.targetKind(e.path)) : undefined);
+    const foreignFile =
+      this.fileKind === 'BUILD.yaml' && e.path.length === 0
+        ? `if this file belongs to another tool, give gob's files another name: build_file: BUILD.gob.yaml in gob.yaml`
+        : undefined;
+    const hint = didYouMean(near, quote) ?? (inTarget ? otherKindHint(key, this.targetKind(e.path)) : foreignFile);
     return {
       severity: 'error',
       code: 'unknown-key',

@@ -74,6 +74,8 @@ export interface CheckContext {
   /** Every declared label, valid or not: deps on a broken target are not "unknown". */
   readonly labels: ReadonlyMap<Label, DeclaredTarget>;
   readonly buildFiles: readonly WorkspacePath[];
+  /** The name of the files that hold targets (gob.yaml's `build_file`). */
+  readonly buildFileName: string;
   /** Directories whose BUILD.yaml could not be read as a whole: deps into them are not judged. */
   readonly brokenDirs: ReadonlySet<WorkspacePath>;
 }
@@ -105,7 +107,7 @@ export async function checkTarget(d: DeclaredTarget, ctx: CheckContext): Promise
     if (found !== undefined) {
       if (!edges.some((e) => e.to === found)) edges.push({ to: found, location: loc });
     } else if (!ctx.brokenDirs.has(labelDir(parsed.value))) {
-      const unknown = unknownTargetDiagnostic(ctx.labels.keys(), ctx.buildFiles, parsed.value, 'unknown dependency');
+      const unknown = unknownTargetDiagnostic(ctx.labels.keys(), ctx.buildFiles, parsed.value, 'unknown dependency', ctx.buildFileName);
       diagnostics.push({ ...unknown, code: 'unknown-dep', location: loc });
     }
   });
