@@ -140,7 +140,8 @@ export async function initWorkspace(opts: InitOptions): Promise<Result<InitResul
   const createdConfig = configText === undefined;
   const configured = configText === undefined ? undefined : parseDocument(configText).toJS() as { build_file?: unknown; ignore?: unknown } | null;
   const ignore = Array.isArray(configured?.ignore) ? configured.ignore.filter((g): g is string => typeof g === 'string') : [];
-  let buildFile = typeof configured?.build_file === 'string' ? configured.build_file : BUILD_FILE_NAME;
+  // A build_file that is no plain name is gob build's to report; init keeps to BUILD.yaml then.
+  let buildFile = typeof configured?.build_file === 'string' && /^[^/\\]+$/.test(configured.build_file) && !['.', '..', CONFIG_FILE_NAME].includes(configured.build_file) ? configured.build_file : BUILD_FILE_NAME;
   const foreignFiles = await foreignBuildFiles(root, buildFile, ignore);
   if (foreignFiles.length > 0) {
     const named = foreignFiles.slice(0, 3).join(', ') + (foreignFiles.length > 3 ? ', …' : '');
@@ -289,7 +290,8 @@ function withTarget(text: string, doc: Document, name: string): string {
     }
   }
   // The text edit must give exactly the old document with the new target in it.
-  const expected = JSON.stringify({ ...(doc.toJS() as Record<string, unknown> | null), targets: { ...((doc.toJS() as { targets?: Record<string, unknown> } | null)?.targets ?? {}), [name]: { kind: 'go_binary' } } });
+  const before = (doc.toJS() as { targets?: Record<string, unknown> } | null) ?? {};
+  const expected = JSON.stringify({ ...before, targets: { ...before.targets, [name]: { kind: 'go_binary' } } });
   if (inserted !== undefined) {
     const check = parseDocument(inserted);
     if (check.errors.length === 0 && JSON.stringify(check.toJS()) === expected) return inserted;
