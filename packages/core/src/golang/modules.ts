@@ -542,7 +542,14 @@ interface ResolutionContext {
   /** Candidates by module path (the first one of a path wins). */
   readonly candidates: ReadonlyMap<string, Candidate>;
   readonly mainPaths: ReadonlySet<string>;
-  readonly vendor?: { readonly dir: WorkspacePath; readonly manifest?: VendorManifest | undefined } | undefined;
+  readonly vendor?:
+    | {
+        readonly dir: WorkspacePath;
+        readonly manifest?: VendorManifest | undefined;
+        /** The manifest's modules by path. */
+        readonly modules: ReadonlyMap<string, VendorManifest['modules'][number]>;
+      }
+    | undefined;
   /** Go < 1.17 modules have unpruned graphs: a dependency may be required only transitively. */
   readonly lenient: boolean;
 }
@@ -565,8 +572,10 @@ function modulePrefixes(candidates: ReadonlyMap<string, Candidate>, importPath: 
   }
 }
 
-function isUnder(importPath: string, modulePath: string): boolean {
-  return importPath === modulePath || importPath.startsWith(`${modulePath}/`);
+function byModulePath(manifest: VendorManifest | undefined): ReadonlyMap<string, VendorManifest['modules'][number]> {
+  const m = new Map<string, VendorManifest['modules'][number]>();
+  for (const v of manifest?.modules ?? []) if (!m.has(v.path)) m.set(v.path, v);
+  return m;
 }
 
 function buildModuleSet(init: {
@@ -619,10 +628,10 @@ function buildModuleSet(init: {
     const lenient = mainMods.some((m) => compareGoVersions(m.goVersion ?? '1.16', '1.17') < 0);
     let vendor: ResolutionContext['vendor'];
     if (mode === 'workspace') {
-      if (init.workVendor !== undefined) vendor = { dir: init.workVendor.dir, manifest: init.workVendor.manifest };
+      if (init.workVendor !== undefined) vendor = { dir: init.workVendor.dir, manifest: init.workVendor.manifest, modules: byModulePath(init.workVendor.manifest) };
     } else {
       const main = mainMods[0];
-      if (main?.vendored === true) vendor = { dir: joinWorkspacePath(main.dir, 'vendor'), manifest: main.vendor };
+      if (main?.vendored === true) vendor = { dir: joinWorkspacePath(main.dir, 'vendor'), manifest: main.vendor, modules: byModulePath(main.vendor) };
     }
     return { candidates: byPath, mainPaths, vendor, lenient };
   };
@@ -691,11 +700,17 @@ function buildModuleSet(init: {
     });
     if (ctx.vendor !== undefined) {
       // go -mod=vendor looks in the main modules, then in vendor/ (never in replacements).
-      const manifest = ctx.vendor.manifest;
+      const { manifest, modules } = ctx.vendor;
       let modulePath = manifest?.packageModule.get(importPath);
-      modulePath ??= manifest?.modules.map((m) => m.path).filter((p) => isUnder(importPath, p)).sort((a, b) => b.length - a.length)[0];
-      const vm = manifest?.modules.find((m) => m.path === modulePath);
-      const vendored: ImportResolution = { kind: 'vendor', dir: joinWorkspacePath(ctx.vendor.dir, importPath), modulePath, version: vm?.version };
+      // Else the vendored module with the longest path that holds the import, if any.
+      for (let p = importPath; modulePath === undefined; ) {
+        if (modules.has(p)) modulePath = p;
+        const i = p.lastIndexOf('/');
+        if (i <= 0) break;
+        p = p.slice(0, i);
+      }
+      const version = modulePath === undefined ? undefined : modules.get(modulePath)?.version;
+      const vendored: ImportResolution = { kind: 'vendor', dir: joinWorkspacePath(ctx.vendor.dir, importPath), modulePath, version };
       const main = prefixes.find((c): c is Candidate & { local: GoModule } => c.local !== undefined && ctx.mainPaths.has(c.path));
       return main === undefined ? vendored : local(main, vendored);
     }
