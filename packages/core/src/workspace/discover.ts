@@ -32,8 +32,9 @@ export const ALWAYS_SKIPPED_DIRS: readonly string[] = ['.git', 'node_modules', '
 const SKIPPED = new Set(ALWAYS_SKIPPED_DIRS);
 
 /**
- * Workspace-relative paths of every BUILD.yaml (or `buildFile`: gob.yaml's `build_file`), sorted. `ignore` holds gob.yaml's globs,
- * relative to the root; a glob that names a directory also skips everything inside it.
+ * Workspace-relative paths of every BUILD.yaml (or file named `buildFile`: gob.yaml's
+ * `build_file`), sorted. `ignore` holds gob.yaml's globs, relative to the root; a glob that names
+ * a directory also skips everything inside it.
  *
  * The search lists each directory once and descends into real directories only: names starting
  * with ".", `ALWAYS_SKIPPED_DIRS`, directories an `ignore` glob matches and symbolic links are

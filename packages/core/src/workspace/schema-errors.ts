@@ -145,8 +145,9 @@ class Context {
     const inTarget = this.isTarget(e.path);
     const listed = inTarget ? allowed.filter((k) => k !== 'kind') : allowed;
     const near = closest(key, listed);
+    // A file named BUILD.yaml with other top-level keys may be another tool's (leeway's, say).
     const foreignFile =
-      this.fileKind === 'BUILD.yaml' && e.path.length === 0
+      this.fileKind === 'BUILD.yaml' && e.path.length === 0 && (this.src.file === 'BUILD.yaml' || this.src.file.endsWith('/BUILD.yaml'))
         ? `if this file belongs to another tool, give gob's files another name: build_file: BUILD.gob.yaml in gob.yaml`
         : undefined;
     const hint = didYouMean(near, quote) ?? (inTarget ? otherKindHint(key, this.targetKind(e.path)) : foreignFile);
