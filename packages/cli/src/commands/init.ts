@@ -17,7 +17,9 @@ Examples:
   gob init ../repo    the same for another directory
 
 Works with a single module, a go.work workspace, or independent modules side by side.
-Targets you wrote are never changed; running gob init again changes nothing.`,
+Targets you wrote are never changed; running gob init again changes nothing. BUILD.yaml files
+of another tool (leeway's, say) are left alone: gob's targets then go in BUILD.gob.yaml files
+(build_file in gob.yaml).`,
     )
     .action(async (dir: string) => {
       const r = await initWorkspace({ root: path.resolve(io.cwd, dir), env: io.env });
