@@ -240,6 +240,11 @@ function filesOf(m: ExternalModuleRef): { path: string; version: string } | unde
 }
 
 /** `f(x)`, after `x` resolves if it is a promise: lets a step go on without one when it can. */
+/** Whether a listing has a `.go` file: for go, a directory that may hold a package (fsys.IsGoDir). */
+function hasGoFile(entries: readonly GoDirEntry[] | undefined): boolean {
+  return entries?.some((e) => e.isFile && e.name.endsWith('.go')) === true;
+}
+
 function then<T, U>(x: T | Promise<T>, f: (v: T) => U | Promise<U>): U | Promise<U> {
   return x instanceof Promise ? x.then(f) : f(x);
 }
@@ -652,7 +657,6 @@ export async function loadGoPackages(
   const settle = (res: ImportResolution): ImportResolution | Promise<ImportResolution> => {
     if (res.kind !== 'local' || res.otherwise === undefined) return res;
     const next = res.otherwise;
-    const hasGoFile = (entries: Listing): boolean => entries?.some((e) => e.isFile && e.name.endsWith('.go')) === true;
     return then(nestedModuleDir(res.module.dir, res.dir), (nested) => {
       if (nested !== undefined) return settle(next);
       const now = listNow(res.dir);

@@ -560,8 +560,8 @@ interface ResolutionContext {
  * required module: a monorepo's build resolves thousands of imports against hundreds of
  * requirements.
  */
-function modulePrefixes(candidates: ReadonlyMap<string, Candidate>, importPath: string): Candidate[] {
-  const out: Candidate[] = [];
+function modulePrefixes<T>(candidates: ReadonlyMap<string, T>, importPath: string): T[] {
+  const out: T[] = [];
   let p = importPath;
   for (;;) {
     const c = candidates.get(p);
@@ -701,14 +701,8 @@ function buildModuleSet(init: {
     if (ctx.vendor !== undefined) {
       // go -mod=vendor looks in the main modules, then in vendor/ (never in replacements).
       const { manifest, modules } = ctx.vendor;
-      let modulePath = manifest?.packageModule.get(importPath);
       // Else the vendored module with the longest path that holds the import, if any.
-      for (let p = importPath; modulePath === undefined; ) {
-        if (modules.has(p)) modulePath = p;
-        const i = p.lastIndexOf('/');
-        if (i <= 0) break;
-        p = p.slice(0, i);
-      }
+      const modulePath = manifest?.packageModule.get(importPath) ?? modulePrefixes(modules, importPath)[0]?.path;
       const version = modulePath === undefined ? undefined : modules.get(modulePath)?.version;
       const vendored: ImportResolution = { kind: 'vendor', dir: joinWorkspacePath(ctx.vendor.dir, importPath), modulePath, version };
       const main = prefixes.find((c): c is Candidate & { local: GoModule } => c.local !== undefined && ctx.mainPaths.has(c.path));

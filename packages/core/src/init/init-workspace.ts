@@ -22,6 +22,8 @@ import { fromWorkspacePath } from '../util/fs-paths.js';
 import { err, ok, type Result } from '../util/result.js';
 import { writeFileAtomic } from '../util/write-atomic.js';
 import { ALWAYS_SKIPPED_DIRS, BUILD_FILE_NAME, CONFIG_FILE_NAME, discoverBuildFiles } from '../workspace/index.js';
+import { toWorkspaceConfig, type GobFileData } from '../workspace/config.js';
+import { validateConfig } from '../workspace/schema.js';
 
 /**
  * `gob init`: makes an existing Go repository a gob workspace. Writes gob.yaml (when missing) and
@@ -138,10 +140,11 @@ export async function initWorkspace(opts: InitOptions): Promise<Result<InitResul
   const configPath = path.join(root, CONFIG_FILE_NAME);
   const configText = await fs.readFile(configPath, 'utf8').catch(() => undefined);
   const createdConfig = configText === undefined;
-  const configured = configText === undefined ? undefined : parseDocument(configText).toJS() as { build_file?: unknown; ignore?: unknown } | null;
-  const ignore = Array.isArray(configured?.ignore) ? configured.ignore.filter((g): g is string => typeof g === 'string') : [];
-  // A build_file that is no plain name is gob build's to report; init keeps to BUILD.yaml then.
-  let buildFile = typeof configured?.build_file === 'string' && /^[^/\\]+$/.test(configured.build_file) && !['.', '..', CONFIG_FILE_NAME].includes(configured.build_file) ? configured.build_file : BUILD_FILE_NAME;
+  // A gob.yaml the schema rejects is gob build's to report; init keeps to the defaults then.
+  const data: unknown = configText === undefined ? {} : (parseDocument(configText).toJS() ?? {});
+  const config = validateConfig('gob.yaml', data).length === 0 ? toWorkspaceConfig(data as GobFileData) : toWorkspaceConfig({});
+  const ignore = config.ignore;
+  let buildFile = config.buildFile;
   const foreignFiles = await foreignBuildFiles(root, buildFile, ignore);
   if (foreignFiles.length > 0) {
     const named = foreignFiles.slice(0, 3).join(', ') + (foreignFiles.length > 3 ? ', …' : '');
