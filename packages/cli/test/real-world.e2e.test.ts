@@ -821,6 +821,32 @@ describe('repositories gob did not write', () => {
     await expect(fs.stat(ext)).resolves.toBeTruthy();
   });
 
+  it("keys the main module's go.sum, not that of a module it replaces with a directory, which go does not read", async () => {
+    const { root, cache } = await fresh();
+    const modules = await moduleProxy([
+      { path: 'example.com/dep', version: 'v1.0.0', files: { 'go.mod': 'module example.com/dep\n\ngo 1.26\n', 'dep.go': 'package dep\n\nfunc Name() string { return "dep" }\n' } },
+    ]);
+    await writeTree(root, {
+      'gob.yaml': 'version: 1\ngo:\n  env: { GOFLAGS: "-modcacherw" }\n',
+      'lib/go.mod': 'module example.com/lib\n\ngo 1.26\n\nrequire example.com/dep v1.0.0\n',
+      'lib/lib.go': 'package lib\n\nimport "example.com/dep"\n\nfunc Name() string { return "lib+" + dep.Name() }\n',
+      'app/go.mod': 'module example.com/app\n\ngo 1.26\n\nrequire example.com/lib v1.0.0\n\nreplace example.com/lib => ../lib\n',
+      'app/main.go': 'package main\n\nimport "example.com/lib"\n\nfunc main() { println(lib.Name()) }\n',
+      'app/BUILD.yaml': 'targets:\n  app:\n    kind: go_binary\n',
+    });
+    await modules.tidy(path.join(root, 'lib'));
+    await modules.tidy(path.join(root, 'app'));
+    const env = modules.env;
+    const run = () => buildAndRun(root, cache, '//app:app', 'gob-out/bin/app/app', [], env);
+    expect(await run()).toEqual({ status: 'built', value: 'lib+dep' });
+    // go checks example.com/dep against app/go.sum only: lib/go.sum can go, and go still builds.
+    await fs.writeFile(path.join(root, 'lib/go.sum'), '');
+    await execFileAsync('go', ['build', '-o', path.join(root, 'app-by-go'), '.'], { cwd: path.join(root, 'app'), env: { ...process.env, ...env, GOFLAGS: '-modcacherw -mod=readonly', GOTOOLCHAIN: 'local' } });
+    expect(await run()).toEqual({ status: 'cached', value: 'lib+dep' });
+    await fs.appendFile(path.join(root, 'app/go.sum'), 'example.com/other v1.0.0/go.mod h1:AAAA=\n');
+    expect(await run()).toEqual({ status: 'built', value: 'lib+dep' });
+  });
+
   it("downloads what a nested module needs while planning in that module, whose go.sum verifies it, also when the root module is vendored", async () => {
     // At the root of a vendored module go defaults to -mod=vendor, where it will not look up a
     // module: gob's downloads, which run there, must still fetch what other modules require.

@@ -157,6 +157,13 @@ const CASES: ErrorCase[] = [
   },
   // TinyGo's examples import packages only TinyGo's standard library has.
   { name: 'import of a package the standard library does not have', code: 'import-not-found', at: 'cmd/x/main.go', files: { 'go.mod': mod, 'cmd/x/main.go': main(['machine']) } },
+  // Dagger's documentation snippets import a package their code generator writes; go reports it missing, not internal.
+  {
+    name: 'import of an internal package the standard library does not have',
+    code: 'import-not-found',
+    at: 'cmd/x/main.go',
+    files: { 'go.mod': mod, 'cmd/x/main.go': main(['dagger/my-module/internal/dagger']) },
+  },
 ];
 
 async function runCase(c: ErrorCase): Promise<{ diagnostics: readonly Diagnostic[]; goListErrors: string[] }> {

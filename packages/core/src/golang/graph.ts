@@ -678,14 +678,15 @@ export async function loadGoPackages(
     };
     switch (res.kind) {
       case 'std':
+        // Like go: a package that is not there is missing, whatever its path says.
+        if (req.standardLibrary?.has(imp) === false) {
+          return fail('import-not-found', `package ${importer} imports ${imp}: package ${imp} is not in std (${req.standardLibrary.dirOf(imp)})`);
+        }
         if (findInternal(imp) !== undefined) {
           return fail('internal-import', `package ${importer} imports ${imp}: use of internal package ${imp} not allowed`);
         }
         if (imp.startsWith('vendor/')) {
           return fail('internal-import', `package ${importer} imports ${imp}: use of vendored package ${imp} not allowed`);
-        }
-        if (req.standardLibrary?.has(imp) === false) {
-          return fail('import-not-found', `package ${importer} imports ${imp}: package ${imp} is not in std (${req.standardLibrary.dirOf(imp)})`);
         }
         return { kind: 'std', importPath: imp };
       case 'external':
@@ -919,7 +920,7 @@ export async function loadGoPackages(
         return inputFiles;
       },
       modules: modList,
-      moduleStateFiles: set.stateFiles(modList),
+      moduleStateFiles: set.stateFiles(r.module, modList),
     };
   }
 }

@@ -38,7 +38,6 @@ export {
   isSkippedModuleSearchDir,
   loadModules,
   modFlagFromGoFlags,
-  moduleStateFiles,
   type GoModule,
   type GoWorkMode,
   type ImportResolution,

@@ -60,7 +60,7 @@ describe('workspace mode (go.work)', () => {
     expect(r('golang.org/x/net/http2')).toMatchObject({ kind: 'unresolved', code: 'no-required-module' });
     expect(r('./rel')).toMatchObject({ kind: 'unresolved', code: 'relative-import' });
 
-    expect(set.stateFiles([])).toEqual([
+    expect(set.stateFiles(undefined, [])).toEqual([
       'go.work',
       'libs/common/go.mod',
       'services/api/go.mod',
@@ -101,8 +101,8 @@ describe('workspace mode (go.work)', () => {
     const withSum = await load(await tree({ ...files, 'go.work.sum': 'example.com/other v1.0.0/go.mod h1:y\n' }));
     expect(withSum.workSumFile).toBe('go.work.sum');
     const a = withSum.moduleForDir('a');
-    expect(withSum.stateFiles(a === undefined ? [] : [a])).toEqual(['a/go.mod', 'a/go.sum', 'b/go.mod', 'go.work']);
-    expect(withSum.stateFiles([])).toEqual(without.stateFiles([]));
+    expect(withSum.stateFiles(undefined, a === undefined ? [] : [a])).toEqual(['a/go.mod', 'a/go.sum', 'b/go.mod', 'go.work']);
+    expect(withSum.stateFiles(undefined, [])).toEqual(without.stateFiles(undefined, []));
   });
 
   it('fails on a go.work that uses a directory without go.mod', async () => {
@@ -126,7 +126,33 @@ describe('independent modules (no go.work)', () => {
     expect(set.resolveImport('example.com/forked', svcB)).toMatchObject({ kind: 'local', dir: '_forks/forked', module: { role: 'replacement' } });
     // svc-a does not require or replace forked.
     expect(set.resolveImport('example.com/forked', svcA)).toMatchObject({ kind: 'unresolved' });
-    expect(set.stateFiles([svcA, set.moduleForDir('libx')].filter((m) => m !== undefined))).toEqual(['libx/go.mod', 'svc-a/go.mod']);
+    expect(set.stateFiles(svcA, [svcA, set.moduleForDir('libx')].filter((m) => m !== undefined))).toEqual(['libx/go.mod', 'svc-a/go.mod']);
+  });
+
+  it("keys a replaced module's go.mod, and only the main modules' go.sum and vendor/modules.txt", async () => {
+    // go checks checksums against the main modules' go.sum files and takes vendored packages
+    // from the main module's vendor/; it reads a replacement directory's go.mod, nothing else.
+    const files: FileTree = {
+      'app/go.mod': 'module example.com/app\n\ngo 1.22\n\nrequire example.com/lib v1.0.0\n\nreplace example.com/lib => ../lib\n',
+      'app/go.sum': 'example.com/x v1.0.0/go.mod h1:x\n',
+      'lib/go.mod': 'module example.com/lib\n\ngo 1.22\n',
+      'lib/go.sum': 'example.com/y v1.0.0/go.mod h1:y\n',
+      'lib/vendor/modules.txt': '',
+    };
+    const set = await load(await tree(files));
+    const app = set.moduleForDir('app');
+    const lib = set.resolveImport('example.com/lib/l', app);
+    expect(lib).toMatchObject({ kind: 'local', dir: 'lib/l' });
+    const mods = [app, lib.kind === 'local' ? lib.module : undefined].filter((m) => m !== undefined);
+    expect(set.stateFiles(app, mods)).toEqual(['app/go.mod', 'app/go.sum', 'lib/go.mod']);
+    // lib's own build keys its own.
+    const libMain = set.moduleForDir('lib');
+    expect(set.stateFiles(libMain, libMain === undefined ? [] : [libMain])).toEqual(['lib/go.mod', 'lib/go.sum', 'lib/vendor/modules.txt']);
+    // In a workspace every module it uses is a main module; a replacement is not.
+    const ws = await load(await tree({ ...files, 'go.work': 'go 1.22\n\nuse ./app\n' }));
+    const wsApp = ws.moduleForDir('app');
+    const wsLib = ws.resolveImport('example.com/lib/l', wsApp);
+    expect(ws.stateFiles(undefined, [wsApp, wsLib.kind === 'local' ? wsLib.module : undefined].filter((m) => m !== undefined))).toEqual(['app/go.mod', 'app/go.sum', 'go.work', 'lib/go.mod']);
   });
 
   it('resolves required modules to external modules, longest path first, with replacements', async () => {
@@ -164,7 +190,7 @@ describe('independent modules (no go.work)', () => {
       hint: `gob reads no file outside the workspace root ${root}; to build with ${path.resolve(root, '../../outside')}, use a workspace root that holds both, such as ${path.resolve(root, '../..')} (the workspace root is where gob.yaml is; gob init writes one)`,
     });
     expect(set.resolveImport('example.com/m/internal/x', m)).toMatchObject({ kind: 'local', dir: 'internal/x' });
-    expect(set.stateFiles(m === undefined ? [] : [m])).toEqual(['go.mod', 'go.sum']);
+    expect(set.stateFiles(m, m === undefined ? [] : [m])).toEqual(['go.mod', 'go.sum']);
   });
 
   it('reports a malformed go.mod with its location', async () => {
@@ -266,7 +292,7 @@ describe('vendoring', () => {
     expect(set.resolveImport('golang.org/x/text/width', m)).toMatchObject({ kind: 'vendor', dir: 'vendor/golang.org/x/text/width', modulePath: 'golang.org/x/text' });
     expect(set.resolveImport('example.com/vend/internal/own', m)).toMatchObject({ kind: 'local', dir: 'internal/own' });
     expect(set.resolveImport('strings', m)).toEqual({ kind: 'std' });
-    expect(set.stateFiles(m === undefined ? [] : [m])).toEqual(['go.mod', 'vendor/modules.txt']);
+    expect(set.stateFiles(m, m === undefined ? [] : [m])).toEqual(['go.mod', 'vendor/modules.txt']);
   });
 
   it('does not vendor with -mod=mod, or for go < 1.14 unless -mod=vendor', async () => {
@@ -368,7 +394,7 @@ describe("GOFLAGS' -modfile", () => {
     expect([app?.goModFile, app?.goSumFile]).toEqual(['tools/alt.mod', 'tools/alt.sum']);
     const resolved = set.resolveImport('example.com/lib', app);
     expect(resolved.kind === 'local' ? resolved.dir : resolved.kind).toBe('lib-b');
-    expect(set.stateFiles(app === undefined ? [] : [app])).toEqual(['tools/alt.mod', 'tools/alt.sum']);
+    expect(set.stateFiles(app, app === undefined ? [] : [app])).toEqual(['tools/alt.mod', 'tools/alt.sum']);
     expect(mainModuleProblems(set, app, 'go1.26.8')).toEqual([]);
     // As a dependency lib-b is read from its go.mod; as a main module go would refuse it.
     const libB = set.moduleForDir('lib-b');

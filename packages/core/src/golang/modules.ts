@@ -126,10 +126,13 @@ export interface ModuleSet {
    */
   resolveImport(importPath: string, fromModule: GoModule | undefined): ImportResolution;
   /**
-   * The module-state files that belong in an action key for a build whose packages come from
-   * `modules` (existing files only, sorted): go.work, each module's go.mod and go.sum and
-   * vendor/modules.txt. In workspace mode every workspace module counts, since together they
-   * decide the build list.
+   * The module-state files that belong in an action key for a build of `main`'s packages whose
+   * packages come from `modules` (existing files only, sorted): go.work and each module's
+   * go.mod, which together decide the build list, and the main module's go.sum and
+   * vendor/modules.txt. In workspace mode every workspace module is a main module (`main` is
+   * not needed). go reads neither file of a module it reaches only through a `replace`: it
+   * checks every checksum against the main modules' go.sum files, and takes vendored packages
+   * from the main module's vendor/.
    *
    * Not go.work.sum: in workspace mode `go build` itself writes it (the checksums of modules no
    * go.sum lists), so a checkout without one — many repositories ignore it — gets one during
@@ -137,7 +140,7 @@ export interface ModuleSet {
    * whenever a build adds lines. It holds only checksums, which cannot change a binary: the
    * versions come from go.work and the go.mod files, which are hashed.
    */
-  stateFiles(modules: Iterable<GoModule>): WorkspacePath[];
+  stateFiles(main: GoModule | undefined, modules: Iterable<GoModule>): WorkspacePath[];
 }
 
 export interface ModulesIO {
@@ -722,9 +725,9 @@ function buildModuleSet(init: {
     return from(0);
   };
 
-  const stateFiles = (mods: Iterable<GoModule>): WorkspacePath[] => {
+  const stateFiles = (main: GoModule | undefined, mods: Iterable<GoModule>): WorkspacePath[] => {
     const files = new Set<WorkspacePath>();
-    const add = (m: GoModule): void => {
+    const addMain = (m: GoModule): void => {
       files.add(m.goModFile);
       if (m.goSumFile !== undefined) files.add(m.goSumFile);
       if (m.vendored && m.vendorModulesFile !== undefined) files.add(m.vendorModulesFile);
@@ -732,9 +735,11 @@ function buildModuleSet(init: {
     if (mode === 'workspace') {
       files.add('go.work');
       if (init.workVendor?.modulesFile !== undefined) files.add(init.workVendor.modulesFile);
-      for (const m of mains) add(m);
+      for (const m of mains) addMain(m);
+    } else if (main !== undefined) {
+      addMain(main);
     }
-    for (const m of mods) add(m);
+    for (const m of mods) files.add(m.goModFile);
     return [...files].sort(compareGoStrings);
   };
 
@@ -752,7 +757,3 @@ function buildModuleSet(init: {
   };
 }
 
-/** `set.stateFiles(modules)` as a function: the module-state files to hash for a build. */
-export function moduleStateFiles(set: ModuleSet, modules: Iterable<GoModule>): WorkspacePath[] {
-  return set.stateFiles(modules);
-}
