@@ -29,6 +29,7 @@ export function App({ state, now, source, showOutputs, live = true }: AppProps) 
             item={item}
             labelWidth={state.labelWidth}
             platformWidth={platformWidth}
+            dryRun={state.build?.dryRun === true}
             source={source}
             showOutputs={showOutputs}
           />

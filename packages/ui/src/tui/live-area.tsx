@@ -2,7 +2,7 @@ import { Box, Text } from 'ink';
 import type { Planning, RunningAction, TuiState } from './store.js';
 import { plural } from '../format.js';
 import { useTerminalSize } from './terminal-size.js';
-import { progressBar, spinnerFrame, truncate } from './text.js';
+import { progressBar, spinnerFrame, truncate, truncateStart } from './text.js';
 
 /** At most this many running actions are listed, however many run and however tall the terminal. */
 export const MAX_RUNNING_SHOWN = 10;
@@ -53,7 +53,7 @@ function RunningLine(props: { action: RunningAction; now: number; columns: numbe
   // spinner + space, label, two spaces, platform, two spaces, clock
   const room = columns - 2 - 2 - platform.length - 2 - elapsed.length;
   const width = Math.max(8, Math.min(props.labelWidth, room));
-  const label = truncate(action.label, width).padEnd(width);
+  const label = truncateStart(action.label, width).padEnd(width);
   return (
     <Text wrap="truncate-end">
       <Text color="cyan">{spinnerFrame(now)}</Text> {label}  <Text dimColor>{platform}</Text>  {elapsed}

@@ -2,19 +2,22 @@ import { formatDiagnostic } from '@gob/core';
 import { Box, Text } from 'ink';
 import type { FinishedAction, StaticItem } from './store.js';
 import { Summary } from './summary.js';
-import { actionDetail, headerLine, statusColor, statusMark, statusWord } from './text.js';
+import { useTerminalSize } from './terminal-size.js';
+import { actionDetail, headerLine, labelColumnWidth, statusColor, statusMark, statusWord, truncateStart } from './text.js';
 
 export interface StaticItemProps {
   readonly item: StaticItem;
   /** Column widths, so finished lines line up. */
   readonly labelWidth: number;
   readonly platformWidth: number;
+  /** A dry run, whose lines have a wider status word (`would build`). */
+  readonly dryRun: boolean;
   readonly source?: ((file: string) => string | undefined) | undefined;
   readonly showOutputs: boolean;
 }
 
 /** One entry of the log printed above the live area; drawn once, never redrawn. */
-export function StaticItemView({ item, labelWidth, platformWidth, source, showOutputs }: StaticItemProps) {
+export function StaticItemView({ item, labelWidth, platformWidth, dryRun, source, showOutputs }: StaticItemProps) {
   switch (item.kind) {
     case 'header':
       return (
@@ -28,7 +31,7 @@ export function StaticItemView({ item, labelWidth, platformWidth, source, showOu
         </Box>
       );
     case 'action':
-      return <ActionLine action={item.action} labelWidth={labelWidth} platformWidth={platformWidth} />;
+      return <ActionLine action={item.action} labelWidth={labelWidth} platformWidth={platformWidth} dryRun={dryRun} />;
     case 'output':
       // The compiler's own words, in full and unwrapped by us: this is what the user came for.
       return (
@@ -49,14 +52,22 @@ export function StaticItemView({ item, labelWidth, platformWidth, source, showOu
   }
 }
 
-function ActionLine({ action, labelWidth, platformWidth }: { action: FinishedAction; labelWidth: number; platformWidth: number }) {
+/** Room a finished line keeps for what follows the platform (`remote cache, 1.2s`) when labels are cut. */
+const DETAIL_ROOM = 18;
+
+function ActionLine(props: { action: FinishedAction; labelWidth: number; platformWidth: number; dryRun: boolean }) {
+  const { action, platformWidth } = props;
+  const { columns } = useTerminalSize();
   const color = statusColor(action.status);
+  const word = statusWord(action, props.dryRun);
+  // mark, space, status word, space; then two spaces, the platform, two spaces and the detail.
+  const width = labelColumnWidth(props.labelWidth, columns, 2 + word.length + 1 + 2 + platformWidth + 2 + DETAIL_ROOM);
   return (
     <Text wrap="truncate-end">
       <Text color={color}>
-        {statusMark(action)} {statusWord(action)}
+        {statusMark(action)} {word}
       </Text>{' '}
-      {action.label.padEnd(labelWidth)}  <Text dimColor>{action.platform.padEnd(platformWidth)}</Text>  {actionDetail(action)}
+      {truncateStart(action.label, width).padEnd(width)}  <Text dimColor>{action.platform.padEnd(platformWidth)}</Text>  {actionDetail(action)}
     </Text>
   );
 }

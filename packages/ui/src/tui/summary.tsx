@@ -1,14 +1,16 @@
 import { Box, Text } from 'ink';
 import type { BuildSummary, FinishedAction } from './store.js';
-import { statusColor, summaryLine, summaryTable, TABLE_HEAD, tableWidths, type TableRow } from './text.js';
+import { useTerminalSize } from './terminal-size.js';
+import { statusColor, summaryLine, summaryTable, TABLE_HEAD, tableWidths, truncateStart, type TableRow } from './text.js';
 
 /**
  * The end of a build: a table of the actions (target, platform, status, time, cache source; see
  * summaryTable for big builds), the summary line the plain reporter prints, and the output paths.
  */
 export function Summary({ summary, results, showOutputs }: { summary: BuildSummary; results: readonly FinishedAction[]; showOutputs: boolean }) {
+  const { columns } = useTerminalSize();
   const { rows, omitted } = summaryTable(results);
-  const w = tableWidths(rows);
+  const w = tableWidths(rows, columns);
   const hits = omitted.local + omitted.remote;
   const ok = summary.ok && !summary.interrupted;
   return (
@@ -20,7 +22,7 @@ export function Summary({ summary, results, showOutputs }: { summary: BuildSumma
           </Text>
           {rows.map((r, i) => (
             <Text key={i} wrap="truncate-end">
-              {r.target.padEnd(w.target)}  {r.platform.padEnd(w.platform)}  <Text color={statusColor(r.status)}>{r.status.padEnd(w.status)}</Text>
+              {truncateStart(r.target, w.target).padEnd(w.target)}  {r.platform.padEnd(w.platform)}  <Text color={statusColor(r.status)}>{r.status.padEnd(w.status)}</Text>
               {'  '}
               {r.time.padStart(w.time)}  {r.cache}
             </Text>

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { PlainReporter } from '../plain.js';
 import { clock } from './live-area.js';
 import { foldEvents, type FinishedAction } from './store.js';
-import { progressBar, summaryLine, summaryTable, truncate } from './text.js';
+import { labelColumnWidth, MIN_LABEL_WIDTH, progressBar, summaryLine, summaryTable, tableRow, tableWidths, truncate, truncateStart } from './text.js';
 
 function fixture(name: string): StampedEvent[] {
   const text = fs.readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
@@ -91,5 +91,23 @@ describe('small helpers', () => {
     expect(truncate('//services/payment:payment', 10)).toBe('//service…');
     expect(truncate('short', 10)).toBe('short');
     expect(truncate('x', 0)).toBe('');
+  });
+
+  it('cuts a label at the start, keeping its name', () => {
+    expect(truncateStart('//services/payment:payment', 10)).toBe('…t:payment');
+    expect(truncateStart('short', 10)).toBe('short');
+    expect(truncateStart('x', 0)).toBe('');
+    expect(truncateStart('xy', 1)).toBe('…');
+  });
+
+  it('narrows the label column to what the terminal leaves, down to a minimum', () => {
+    expect(labelColumnWidth(30, 120, 40)).toBe(30);
+    expect(labelColumnWidth(60, 80, 40)).toBe(40);
+    expect(labelColumnWidth(60, 50, 40)).toBe(MIN_LABEL_WIDTH);
+    expect(labelColumnWidth(10, 50, 40)).toBe(10);
+    const rows = [tableRow({ id: 'a', label: `//${'x'.repeat(70)}:x`, platform: 'linux/amd64', status: 'cached', source: 'local', durationMs: 3 })];
+    const w = tableWidths(rows, 80);
+    expect(w.target + 2 + w.platform + 2 + w.status + 2 + w.time + 2 + w.cache).toBe(80);
+    expect(tableWidths(rows, 200).target).toBe(74);
   });
 });

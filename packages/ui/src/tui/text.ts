@@ -31,19 +31,23 @@ export function headerLine(b: BuildInfo): string {
   return parts.join(' · ');
 }
 
-/** A finished action's status word, padded so lines line up. */
-export function statusWord(a: FinishedAction): string {
+/**
+ * A finished action's status word, padded so lines line up: to the longest word a build can
+ * print, `would build` in a dry run (where cache hits are listed too), `skipped` otherwise.
+ */
+export function statusWord(a: FinishedAction, dryRun: boolean): string {
+  const width = dryRun ? 'would build'.length : 'skipped'.length;
   switch (a.status) {
     case 'built':
-      return 'built  ';
+      return 'built'.padEnd(width);
     case 'cached':
-      return 'cached ';
+      return 'cached'.padEnd(width);
     case 'failed':
-      return 'FAILED ';
+      return 'FAILED'.padEnd(width);
     case 'skipped':
-      return 'skipped';
+      return 'skipped'.padEnd(width);
     case 'would-build':
-      return 'would build';
+      return 'would build'.padEnd(width);
   }
 }
 
@@ -147,13 +151,31 @@ export function summaryTable(results: readonly FinishedAction[], max = TABLE_ALL
   return { rows: shown.map(tableRow), omitted: { local: hits.length - remote, remote } };
 }
 
-/** Column widths that fit every row and the heading. */
-export function tableWidths(rows: readonly TableRow[]): Record<keyof TableRow, number> {
+/**
+ * Column widths that fit every row and the heading, on a terminal `columns` wide: where whole
+ * labels do not fit beside the other columns, the target column narrows (see labelColumnWidth).
+ */
+export function tableWidths(rows: readonly TableRow[], columns: number): Record<keyof TableRow, number> {
   const w = { target: 0, platform: 0, status: 0, time: 0, cache: 0 };
   for (const r of [TABLE_HEAD, ...rows]) {
     for (const k of Object.keys(w) as (keyof TableRow)[]) w[k] = Math.max(w[k], r[k].length);
   }
-  return w;
+  // Two spaces between columns.
+  const rest = 2 + w.platform + 2 + w.status + 2 + w.time + 2 + w.cache;
+  return { ...w, target: labelColumnWidth(w.target, columns, rest) };
+}
+
+/** The narrowest a label column gets on a narrow terminal: enough for the end of most labels. */
+export const MIN_LABEL_WIDTH = 24;
+
+/**
+ * The width of a column of labels whose longest is `longest`, on a terminal `columns` wide where
+ * the rest of the line takes `rest`: the longest label, or what is left, but not less than
+ * MIN_LABEL_WIDTH. Narrowed labels are cut at the start (truncateStart): the statuses and times
+ * beside them stay on the screen.
+ */
+export function labelColumnWidth(longest: number, columns: number, rest: number): number {
+  return Math.min(longest, Math.max(MIN_LABEL_WIDTH, columns - rest));
 }
 
 /** Cuts `text` to `width` columns with an ellipsis (labels and paths are ASCII). */
@@ -162,4 +184,15 @@ export function truncate(text: string, width: number): string {
   if (text.length <= width) return text;
   if (width === 1) return '…';
   return `${text.slice(0, width - 1)}…`;
+}
+
+/**
+ * Cuts `text` to `width` columns, keeping its end behind an ellipsis: a label's end — the last
+ * directories and the target's name — tells targets apart, its start (`//services/`) rarely does.
+ */
+export function truncateStart(text: string, width: number): string {
+  if (width <= 0) return '';
+  if (text.length <= width) return text;
+  if (width === 1) return '…';
+  return `…${text.slice(text.length - (width - 1))}`;
 }

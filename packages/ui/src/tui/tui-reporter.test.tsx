@@ -126,6 +126,36 @@ describe('createTuiReporter', () => {
     if (raw.includes(HIDE_CURSOR)) expect(raw.trimEnd().endsWith(SHOW_CURSOR)).toBe(true);
   });
 
+  it('on a narrow terminal cuts long labels at the start, keeping statuses and times, and lines up a dry run', async () => {
+    const term = fakeTerminal();
+    Object.assign(term.stdout, { columns: 80 });
+    const long = '//tests/antithesis/test-template/robustness/traffic:traffic';
+    const short = '//etcdctl:etcdctl';
+    const t = (ms: number): string => new Date(Date.UTC(2026, 11, 8, 4, 0, 0, ms)).toISOString();
+    const base = { platform: 'linux/amd64', key: 'k', v: 1 } as const;
+    const events = [
+      { type: 'build.started', command: 'build', workspace: '/w', patterns: ['//...'], targets: [long, short], profile: 'default', platforms: ['linux/amd64'], jobs: 2, dryRun: true, actions: 2, time: t(0), v: 1 },
+      { type: 'action.queued', id: `${long}@linux/amd64`, label: long, kind: 'go_binary', ...base, time: t(1) },
+      { type: 'action.queued', id: `${short}@linux/amd64`, label: short, kind: 'go_binary', ...base, time: t(1) },
+      { type: 'action.finished', id: `${long}@linux/amd64`, label: long, status: 'cached', source: 'local', durationMs: 3, outputs: [], ...base, time: t(5) },
+      { type: 'action.finished', id: `${short}@linux/amd64`, label: short, status: 'would-build', durationMs: 0, outputs: [], ...base, time: t(6) },
+      { type: 'build.finished', ok: true, dryRun: true, interrupted: false, counts: { built: 0, cached: 1, failed: 0, skipped: 0, cachedLocal: 1, cachedRemote: 0, wouldBuild: 1 }, durationMs: 6, outputs: [], time: t(7), v: 1 },
+    ] as unknown as StampedEvent[];
+    const r = createTuiReporter({ stdout: term.stdout, showOutputs: true, frameMs: NEVER });
+    for (const e of events) r.onEvent(e);
+    await r.close();
+    const lines = term.text().split('\n').map((l) => l.trimEnd());
+    const end = 'robustness/traffic:traffic';
+    const cached = lines.find((l) => l.startsWith('✓ cached') && l.includes(`…`) && l.includes(end));
+    const would = lines.find((l) => l.startsWith('○ would build'));
+    expect(cached, lines.join('\n')).toMatch(/linux\/amd64 {2}local cache, 3ms$/);
+    // The label column starts at the same place whatever the status word.
+    expect(would?.indexOf(short)).toBe(cached?.indexOf('…'));
+    const row = lines.find((l) => l.startsWith('…') && l.includes(end));
+    expect(row, lines.join('\n')).toMatch(/linux\/amd64 {2}cached +3ms {2}local$/);
+    for (const l of lines) expect(l.length, l).toBeLessThanOrEqual(80);
+  });
+
   it('erases the live area of a build closed before it finished (an engine crash)', async () => {
     const term = fakeTerminal();
     const events = fixture('cold-build.jsonl');
