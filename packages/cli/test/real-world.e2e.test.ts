@@ -44,6 +44,13 @@ const EXT_IMPORTING_LIB = {
   },
 };
 
+/** An external module with no requirements: `dep.Name()` returns "dep". */
+const DEP = {
+  path: 'example.com/dep',
+  version: 'v1.0.0',
+  files: { 'go.mod': 'module example.com/dep\n\ngo 1.26\n', 'dep.go': 'package dep\n\nfunc Name() string { return "dep" }\n' },
+};
+
 /** The platform go builds for here, as gob names it (`linux/amd64`). */
 async function hostPlatform(): Promise<string> {
   const { stdout } = await execFileAsync('go', ['env', 'GOOS', 'GOARCH']);
@@ -444,9 +451,7 @@ describe('repositories gob did not write', () => {
 
   it('with trimpath off, a binary carries the module cache paths of its dependencies: another GOMODCACHE builds again', async () => {
     const { root, cache } = await fresh();
-    const modules = await moduleProxy([
-      { path: 'example.com/dep', version: 'v1.0.0', files: { 'go.mod': 'module example.com/dep\n\ngo 1.26\n', 'dep.go': 'package dep\n\nfunc Name() string { return "dep" }\n' } },
-    ]);
+    const modules = await moduleProxy([DEP]);
     await writeTree(root, {
       // -modcacherw: a module cache the test can delete.
       'gob.yaml': 'version: 1\ngo:\n  env: { GOFLAGS: "-modcacherw" }\n',
@@ -823,9 +828,7 @@ describe('repositories gob did not write', () => {
 
   it("keys the main module's go.sum, not that of a module it replaces with a directory, which go does not read", async () => {
     const { root, cache } = await fresh();
-    const modules = await moduleProxy([
-      { path: 'example.com/dep', version: 'v1.0.0', files: { 'go.mod': 'module example.com/dep\n\ngo 1.26\n', 'dep.go': 'package dep\n\nfunc Name() string { return "dep" }\n' } },
-    ]);
+    const modules = await moduleProxy([DEP]);
     await writeTree(root, {
       'gob.yaml': 'version: 1\ngo:\n  env: { GOFLAGS: "-modcacherw" }\n',
       'lib/go.mod': 'module example.com/lib\n\ngo 1.26\n\nrequire example.com/dep v1.0.0\n',
