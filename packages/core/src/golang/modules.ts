@@ -126,10 +126,10 @@ export interface ModuleSet {
    */
   resolveImport(importPath: string, fromModule: GoModule | undefined): ImportResolution;
   /**
-   * The module-state files that belong in an action key for a build of `main`'s packages whose
-   * packages come from `modules` (existing files only, sorted): go.work and each module's
-   * go.mod, which together decide the build list, and the main module's go.sum and
-   * vendor/modules.txt. In workspace mode every workspace module is a main module (`main` is
+   * The module-state files that belong in an action key for a build whose main module is
+   * `main` and whose packages come from `modules` (existing files only, sorted): go.work and
+   * each module's go.mod, which together decide the build list, and the main module's go.sum
+   * and vendor/modules.txt. In workspace mode every workspace module is a main module (`main` is
    * not needed). go reads neither file of a module it reaches only through a `replace`: it
    * checks every checksum against the main modules' go.sum files, and takes vendored packages
    * from the main module's vendor/.
