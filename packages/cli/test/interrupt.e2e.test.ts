@@ -4,6 +4,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { LocalCache } from '../../core/src/cache/local-cache.js';
 import { EXAMPLE, buildFinished, gob, interruptOnceBuilding, tempCopy, tempDir } from './harness.js';
 
 const execFileAsync = promisify(execFile);
@@ -56,6 +57,46 @@ describe('Ctrl-C', () => {
       await fs.rm(ws, { recursive: true, force: true });
       await fs.rm(cache, { recursive: true, force: true });
       await fs.rm(tmp, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the cache's tmp/ while a build runs", () => {
+  it("marks its staging directory as its own, so that another process's sweep leaves it alone however old it looks", async () => {
+    // Other gob processes sharing the cache remove what crashed builds left in tmp/ once it is an
+    // hour old; a long build's staging directory keeps the mtime it had when go started.
+    const ws = await tempCopy(EXAMPLE);
+    const cache = await tempDir('gob-cache-');
+    try {
+      let pid: number | undefined;
+      const run = gob(['build', '//...', '--ui=json'], { cwd: ws, cacheDir: cache, onSpawn: (c) => (pid = c.pid) });
+      let done = false;
+      void run.finally(() => (done = true));
+      let owner: { pid?: unknown } | undefined;
+      let removed: number | undefined;
+      while (!done && owner === undefined) {
+        const tmp = path.join(cache, 'tmp');
+        const stage = (await fs.readdir(tmp).catch(() => [])).find((n) => n.startsWith('batch-'));
+        const text = stage === undefined ? undefined : await fs.readFile(path.join(tmp, stage, '.owner'), 'utf8').catch(() => undefined);
+        if (stage !== undefined && text !== undefined) {
+          owner = JSON.parse(text) as { pid?: unknown };
+          const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+          await fs.utimes(path.join(tmp, stage), twoHoursAgo, twoHoursAgo);
+          removed = await new LocalCache({ dir: cache }).removeStaleTemps();
+        } else {
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      }
+      const r = await run;
+      expect(owner, 'no marked staging directory seen while gob built').toBeDefined();
+      expect(owner?.pid).toBe(pid);
+      expect(removed).toBe(0);
+      expect(r.code, r.stderr).toBe(0);
+      expect(buildFinished(r.events).counts.built).toBeGreaterThan(0);
+      expect(await fs.readdir(path.join(cache, 'tmp'))).toEqual([]);
+    } finally {
+      await fs.rm(ws, { recursive: true, force: true });
+      await fs.rm(cache, { recursive: true, force: true });
     }
   });
 });

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -6,7 +7,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import type { Sha256 } from '../types.js';
 import type { ActionResult } from './action-cache-store.js';
 import { defaultCacheDir } from './default-cache-dir.js';
-import { LocalCache, type LocalCacheOptions } from './local-cache.js';
+import { LocalCache, markTempOwner, type LocalCacheOptions } from './local-cache.js';
 import { describeActionCacheStoreContract, digestOf, keyOf } from './store-contract.js';
 
 describeActionCacheStoreContract('LocalCache', async () => {
@@ -163,6 +164,27 @@ describe('LocalCache crash safety', () => {
     expect(trimmed.removedTemps).toBe(2);
     expect(await fs.readdir(path.join(dir, 'tmp'))).toEqual([path.basename(fresh)]);
     expect((await cache.getBlob(ref.digest))?.toString()).toBe('complete');
+  });
+
+  it('keeps an old staging directory while the process that marked it lives, on this host', async () => {
+    const cache = open();
+    const twoHoursAgo = new Date(Date.now() - 2 * HOUR);
+    const stage = async (name: string, owner?: object): Promise<void> => {
+      const d = path.join(dir, 'tmp', name);
+      await fs.mkdir(d, { recursive: true });
+      if (owner === undefined) await markTempOwner(d);
+      else await fs.writeFile(path.join(d, '.owner'), JSON.stringify(owner));
+      await fs.utimes(d, twoHoursAgo, twoHoursAgo);
+    };
+    // A process that has exited: its pid is free (until reused).
+    const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const deadPid = Number(child.stdout);
+    await stage('batch-running');
+    await stage('batch-crashed', { pid: deadPid, host: os.hostname() });
+    await stage('batch-elsewhere', { pid: process.pid, host: `not-${os.hostname()}` });
+    await stage('batch-garbled', { pid: 'x' });
+    expect(await cache.removeStaleTemps()).toBe(3);
+    expect(await fs.readdir(path.join(dir, 'tmp'))).toEqual(['batch-running']);
   });
 
   it('leaves no entry when the process dies between write and rename', async () => {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { constants as fsConstants } from 'node:fs';
 import * as fsp from 'node:fs/promises';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 import { errnoCode, isNotFound } from '../hashing/errno.js';
@@ -19,6 +20,11 @@ import { decodeActionResult, encodeActionResult } from './action-result-json.js'
 import { copyAndHash } from './copy-and-hash.js';
 
 const HOUR_MS = 60 * 60 * 1000;
+/**
+ * The file in a directory of `tmp/` that names the process using it (`markTempOwner`): such a
+ * directory is not stale while that process lives, however long ago it was last modified.
+ */
+const TEMP_OWNER_FILE = '.owner';
 /** Read-only, so nothing that finds a blob's path can edit it by accident. */
 const ENTRY_MODE = 0o444;
 const STAT_CONCURRENCY = 32;
@@ -531,6 +537,9 @@ export class LocalCache implements ActionCacheStore {
       try {
         const st = await fsp.lstat(p);
         if (now - st.mtimeMs < this.#staleTempAfterMs) continue;
+        // A build's staging directory keeps the mtime it had when go started: a build that runs
+        // for hours is not a crashed one while its process lives.
+        if (st.isDirectory() && (await ownerIsAlive(p))) continue;
       } catch (e) {
         if (isNotFound(e)) continue;
         throw e;
@@ -539,6 +548,34 @@ export class LocalCache implements ActionCacheStore {
       removed++;
     }
     return removed;
+  }
+}
+
+/**
+ * Marks `dir`, a directory of the cache's `tmp/` that this process is using for longer than a
+ * write (a build's staging directory), as this process's: `trim()` and `removeStaleTemps()` of
+ * any process on this host leave it alone while this one lives, however old it is. Best effort:
+ * an unmarked directory is judged by its age alone.
+ */
+export async function markTempOwner(dir: string): Promise<void> {
+  await fsp.writeFile(path.join(dir, TEMP_OWNER_FILE), JSON.stringify({ pid: process.pid, host: os.hostname() })).catch(() => undefined);
+}
+
+/** Whether the process that marked `dir` (`markTempOwner`) runs on this host still. */
+async function ownerIsAlive(dir: string): Promise<boolean> {
+  let owner: { pid?: unknown; host?: unknown };
+  try {
+    owner = JSON.parse(await fsp.readFile(path.join(dir, TEMP_OWNER_FILE), 'utf8')) as { pid?: unknown; host?: unknown };
+  } catch {
+    return false;
+  }
+  if (typeof owner.pid !== 'number' || !Number.isInteger(owner.pid) || owner.pid <= 0 || owner.host !== os.hostname()) return false;
+  try {
+    process.kill(owner.pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it lives, under another user.
+    return errnoCode(e) === 'EPERM';
   }
 }
 

@@ -3,6 +3,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { PlannedAction, BuildPlan } from '../actions/plan.js';
 import type { ActionCacheStore, ActionResult, BlobRef } from '../cache/index.js';
+import { markTempOwner } from '../cache/local-cache.js';
 import type { ActionFinishedEvent, BuildFinishedEvent, CacheSource, EventSink } from '../events.js';
 import type { FileHasher } from '../hashing/index.js';
 import { mapLimit } from '../hashing/map-limit.js';
@@ -307,6 +308,9 @@ export async function runBuild(opts: RunBuildOptions): Promise<RunBuildResult> {
     const stage = path.join(opts.stagingDir, `batch-${randomBytes(6).toString('hex')}`);
     const outDir = path.join(stage, 'out');
     await fs.mkdir(outDir, { recursive: true });
+    // go may work in it for longer than the cache's other processes wait before they take a
+    // directory of tmp/ for a crashed build's and remove it.
+    await markTempOwner(stage);
     try {
       const packages = [...new Set(actions.map((a) => a.go.packageArg))];
       const overlay = await writeCIncludeOverlay(actions, opts.workspaceRoot, first.go.cwd);
