@@ -78,7 +78,8 @@ describe("the cache's tmp/ while a build runs", () => {
         const tmp = path.join(cache, 'tmp');
         const stage = (await fs.readdir(tmp).catch(() => [])).find((n) => n.startsWith('batch-'));
         const text = stage === undefined ? undefined : await fs.readFile(path.join(tmp, stage, '.owner'), 'utf8').catch(() => undefined);
-        if (stage !== undefined && text !== undefined) {
+        // The file may be caught between its creation and its one write.
+        if (stage !== undefined && text !== undefined && text !== '') {
           owner = JSON.parse(text) as { pid?: unknown };
           const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
           await fs.utimes(path.join(tmp, stage), twoHoursAgo, twoHoursAgo);
