@@ -239,12 +239,12 @@ function filesOf(m: ExternalModuleRef): { path: string; version: string } | unde
   return version === undefined ? undefined : { path, version };
 }
 
-/** `f(x)`, after `x` resolves if it is a promise: lets a step go on without one when it can. */
 /** Whether a listing has a `.go` file: for go, a directory that may hold a package (fsys.IsGoDir). */
 function hasGoFile(entries: readonly GoDirEntry[] | undefined): boolean {
   return entries?.some((e) => e.isFile && e.name.endsWith('.go')) === true;
 }
 
+/** `f(x)`, after `x` resolves if it is a promise: lets a step go on without one when it can. */
 function then<T, U>(x: T | Promise<T>, f: (v: T) => U | Promise<U>): U | Promise<U> {
   return x instanceof Promise ? x.then(f) : f(x);
 }

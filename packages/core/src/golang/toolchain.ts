@@ -206,7 +206,6 @@ export function archLevelVariable(goarch: string): string | undefined {
   }
 }
 
-/** The scanner's build context for a probed toolchain plus user build tags. */
 /** The packages of a toolchain's standard library, by their directories in `GOROOT/src`. */
 export interface StandardLibrary {
   has(importPath: string): boolean;
@@ -235,6 +234,7 @@ export function standardLibrary(goroot: string): StandardLibrary {
   };
 }
 
+/** The scanner's build context for a probed toolchain plus user build tags. */
 export function buildContextFromGoEnv(env: GoEnv, tags: readonly string[] = []): BuildContext {
   return {
     goos: env.GOOS,
