@@ -98,6 +98,11 @@ export interface ActionFinishedEvent extends ActionRef {
   readonly exitCode?: number | undefined;
   /** For failures: a one-line reason; the full compiler output came as `action.output`. */
   readonly error?: string | undefined;
+  /**
+   * For failures: the absolute directory of each workspace package whose messages are in the
+   * output, by import path (go heads them `# importpath`). C compilers name files relative to it.
+   */
+  readonly packageDirs?: Readonly<Record<string, string>> | undefined;
 }
 
 export interface BuildFinishedEvent {

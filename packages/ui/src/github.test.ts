@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ActionFinishedEvent, Diagnostic, StampedEvent } from '@gob/core';
-import { escapeData, escapeProperty, GithubReporter, parseGoErrors, workflowCommand, type GithubReporterOptions } from './github.js';
+import { escapeData, escapeProperty, GithubReporter, parseCompilerErrors, workflowCommand, type GithubReporterOptions } from './github.js';
 import { PlainReporter } from './plain.js';
 
 /**
@@ -195,6 +195,40 @@ describe('GithubReporter: failed actions', () => {
     const events = failedAction('//svc:svc', path.join(link, 'go', 'svc'), './main.go:1:1: expected declaration\n');
     const r = await run(events, { repoRoot: fs.realpathSync(real), workspaceRoot: path.join(link, 'go') });
     expect(lines(r.err, '::error')).toEqual(['::error file=go/svc/main.go,line=1,col=1::expected declaration']);
+  });
+
+  it("a C compiler's errors: on the file in the package's directory, else in go's, else named in the message", async () => {
+    const ws = path.join(tmp, 'cgo-ws');
+    fs.mkdirSync(path.join(ws, 'lib', 'cc'), { recursive: true });
+    for (const f of ['f.c', 'inc.h']) fs.writeFileSync(path.join(ws, 'lib', 'cc', f), 'int x;\n');
+    fs.writeFileSync(path.join(ws, 'top.h'), 'int y;\n');
+    const log = [
+      '# example.com/cg/lib/cc',
+      "f.c:1:22: error: 'undefined_x' undeclared (first use in this function)",
+      '    1 | int f(void) { return undefined_x; }',
+      "./inc.h:1:22: error: 'undefined_y' undeclared (first use in this function)",
+      'top.h:2:1: error: unknown type name ‘y’',
+      'gone.c:3:1: error: expected expression',
+      'lib/cc/cc.go:3:11: fatal error: nothere.h: No such file or directory',
+      '',
+    ].join('\n');
+    const r = await run(failedAction('//cmd/app:app', ws, log, { 'example.com/cg/lib/cc': path.join(ws, 'lib', 'cc') }), { repoRoot: ws, workspaceRoot: ws });
+    expect(lines(r.err, '::error')).toEqual([
+      "::error file=lib/cc/f.c,line=1,col=22::'undefined_x' undeclared (first use in this function)",
+      "::error file=lib/cc/inc.h,line=1,col=22::'undefined_y' undeclared (first use in this function)",
+      '::error file=top.h,line=2,col=1::unknown type name ‘y’',
+      '::error::gone.c:3:1: expected expression',
+      '::error file=lib/cc/cc.go,line=3,col=11::fatal error: nothere.h: No such file or directory',
+    ]);
+    // Without the package's directory, only what go's directory holds is placed.
+    const without = await run(failedAction('//cmd/app:app', ws, log), { repoRoot: ws, workspaceRoot: ws });
+    expect(lines(without.err, '::error')).toEqual([
+      "::error::f.c:1:22: 'undefined_x' undeclared (first use in this function)",
+      "::error::./inc.h:1:22: 'undefined_y' undeclared (first use in this function)",
+      '::error file=top.h,line=2,col=1::unknown type name ‘y’',
+      '::error::gone.c:3:1: expected expression',
+      '::error file=lib/cc/cc.go,line=3,col=11::fatal error: nothere.h: No such file or directory',
+    ]);
   });
 
   it('a position without a column, and continuation lines as part of the message', async () => {
@@ -408,9 +442,9 @@ describe('workflow command helpers', () => {
     expect(workflowCommand('warning', {}, 'm')).toBe('::warning::m');
   });
 
-  it('parseGoErrors reads relative, absolute and column-less positions and skips the rest', () => {
+  it('parseCompilerErrors reads relative, absolute and column-less positions and skips the rest', () => {
     expect(
-      parseGoErrors(
+      parseCompilerErrors(
         [
           '# example.com/acme/services/payment',
           './main.go:18:19: cannot use "dev"',
@@ -424,10 +458,38 @@ describe('workflow command helpers', () => {
         ].join('\n'),
       ),
     ).toEqual([
-      { file: './main.go', line: 18, column: 19, message: 'cannot use "dev"' },
-      { file: '../../libs/money/money.go', line: 39, column: 70, message: 'x' },
-      { file: '/abs/dir with space/f.go', line: 1, column: 2, message: 'y' },
-      { file: 'f.go', line: 7, column: undefined, message: 'z\ngo get example.com/x' },
+      { file: './main.go', line: 18, column: 19, message: 'cannot use "dev"', package: 'example.com/acme/services/payment' },
+      { file: '../../libs/money/money.go', line: 39, column: 70, message: 'x', package: 'example.com/acme/services/payment' },
+      { file: '/abs/dir with space/f.go', line: 1, column: 2, message: 'y', package: 'example.com/acme/services/payment' },
+      { file: 'f.go', line: 7, column: undefined, message: 'z\ngo get example.com/x', package: 'example.com/acme/services/payment' },
+    ]);
+  });
+
+  it("parseCompilerErrors reads a C compiler's errors, with the package each is in, and not its notes, warnings or quoted source", () => {
+    // As go 1.26 prints gcc's messages for a cgo package.
+    const log = [
+      '# example.com/cg/lib/as',
+      'lib/as/a_amd64.s:3: unrecognized instruction "FOOBAR"',
+      'asm: assembly of lib/as/a_amd64.s failed',
+      '# example.com/cg/lib/cc [example.com/cg/lib/cc.test]',
+      'In file included from lib/cc/cc.go:3:',
+      "./inc.h: In function 'g':",
+      "./inc.h:1:22: error: 'undefined_y' undeclared (first use in this function)",
+      '    1 | int g(void) { return undefined_y; }',
+      '      |                      ^~~~~~~~~~~',
+      './inc.h:1:22: note: each undeclared identifier is reported only once for each function it appears in',
+      '    1 | int g(void) { return undefined_y; }',
+      "f.c:2:3: warning: implicit declaration of function 'h'",
+      'lib/cc/cc.go:3:11: fatal error: nothere.h: No such file or directory',
+      '    3 | // #include "nothere.h"',
+      '      |           ^~~~~~~~~~~',
+      'compilation terminated.',
+      '',
+    ].join('\n');
+    expect(parseCompilerErrors(log)).toEqual([
+      { file: 'lib/as/a_amd64.s', line: 3, column: undefined, message: 'unrecognized instruction "FOOBAR"', package: 'example.com/cg/lib/as' },
+      { file: './inc.h', line: 1, column: 22, message: "'undefined_y' undeclared (first use in this function)", package: 'example.com/cg/lib/cc' },
+      { file: 'lib/cc/cc.go', line: 3, column: 11, message: 'fatal error: nothere.h: No such file or directory', package: 'example.com/cg/lib/cc' },
     ]);
   });
 });
@@ -439,7 +501,7 @@ function stamp<E extends object>(e: E): E & { time: string; v: number } {
 }
 
 /** action.started, action.output (when `log` is not empty) and a failed action.finished. */
-function failedAction(label: string, cwd: string, log: string): StampedEvent[] {
+function failedAction(label: string, cwd: string, log: string, packageDirs?: Record<string, string>): StampedEvent[] {
   const ref = {
     id: `${label}@linux/amd64`,
     label: label as ActionFinishedEvent['label'],
@@ -459,6 +521,7 @@ function failedAction(label: string, cwd: string, log: string): StampedEvent[] {
       outputs: [],
       exitCode: 2,
       error: 'go build exited with code 2',
+      ...(packageDirs === undefined ? {} : { packageDirs }),
     }),
   );
   return events;

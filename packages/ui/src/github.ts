@@ -48,10 +48,10 @@ const SUMMARY_LOG_LINES = 20;
  *
  * - each failed action's log folded in `::group::FAILED <label> (<platform>)` … `::endgroup::`
  *   (with workflow commands stopped inside when the log holds a line that could pass for one);
- * - an `::error file=…,line=…,col=…::` annotation for every Go compiler error in a failed
- *   action's log, with the path made relative to the repository root (each distinct annotation
- *   once per build: one broken library fails every binary using it), or a plain `::error::` for
- *   a failure go gave no position for;
+ * - an `::error file=…,line=…,col=…::` annotation for every compiler error in a failed action's
+ *   log (Go, assembly, and the C compiler's for cgo), with the path made relative to the
+ *   repository root (each distinct annotation once per build: one broken library fails every
+ *   binary using it), or a plain `::error::` for a failure go gave no position for;
  * - an `::error`/`::warning` annotation for every gob diagnostic (config errors), placed on
  *   its file and line when it has one;
  * - a Markdown summary (counts, a table of targets, the start of each failure's log) appended
@@ -161,13 +161,14 @@ export class GithubReporter implements Reporter {
     }
 
     const cwd = this.#cwd.get(e.id) ?? this.#workspaceRoot;
-    const errors = parseGoErrors(log);
-    for (const ge of errors) {
-      const file = this.#repoRelative(path.resolve(cwd, ge.file));
+    const errors = parseCompilerErrors(log);
+    for (const ce of errors) {
+      const abs = whereReported(ce, cwd, e.packageDirs);
+      const file = abs === undefined ? undefined : this.#repoRelative(abs);
       this.#annotate(
         file === undefined
-          ? workflowCommand('error', {}, `${ge.file}:${ge.line}${ge.column !== undefined ? `:${ge.column}` : ''}: ${ge.message}`)
-          : workflowCommand('error', { file, line: ge.line, col: ge.column }, ge.message),
+          ? workflowCommand('error', {}, `${ce.file}:${ce.line}${ce.column !== undefined ? `:${ce.column}` : ''}: ${ce.message}`)
+          : workflowCommand('error', { file, line: ce.line, col: ce.column }, ce.message),
       );
     }
     if (errors.length === 0) {
@@ -268,38 +269,82 @@ function mayHoldCommands(text: string): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Go compiler output
+// Compiler output
 
-export interface GoCompilerError {
-  /** As go printed it: relative to the directory go ran in, or absolute. */
+export interface CompilerError {
+  /**
+   * As printed: relative to the directory go ran in (go's compiler and assembler), relative to
+   * the package's directory (a C compiler, which runs there), or absolute.
+   */
   readonly file: string;
   readonly line: number;
   readonly column?: number | undefined;
   /** The message, with any indented continuation lines (`have …`/`want …`) after a newline. */
   readonly message: string;
+  /** The import path of the package whose output holds it (go's `# importpath` line before it). */
+  readonly package?: string | undefined;
 }
 
-/** `file.go:LINE:COL: message` or `file.go:LINE: message`, the file relative or absolute. */
-const GO_ERROR = /^(?<file>(?:[A-Za-z]:[\\/])?[^\s:][^:]*?\.go):(?<line>\d+)(?::(?<col>\d+))?: (?<message>[^\n]*)$/;
+/** Files that go's own tools compile: go names them relative to the directory it ran in. */
+const GO_TOOL_FILE = /\.(?:go|s)$/;
 
-/** Finds the positioned errors in go's output (`# pkg` headers and other lines are skipped). */
-export function parseGoErrors(output: string): GoCompilerError[] {
-  const found: { file: string; line: number; column: number | undefined; message: string }[] = [];
+/**
+ * `file:LINE:COL: message` or `file:LINE: message`, the file relative or absolute: a Go or
+ * assembly file, or a C, C++, Objective-C or Fortran one (cgo).
+ */
+const POSITIONED = /^(?<file>(?:[A-Za-z]:[\\/])?[^\s:][^:]*?\.(?:go|s|S|sx|c|h|cc|cpp|cxx|hh|hpp|hxx|m|f|F|for|f90)):(?<line>\d+)(?::(?<col>\d+))?: (?<message>[^\n]*)$/;
+
+/**
+ * Finds the positioned errors in go's output. A C compiler's notes and warnings, `# pkg` headers
+ * and other lines are skipped; the `error: ` a C compiler puts before a message is left out.
+ */
+export function parseCompilerErrors(output: string): CompilerError[] {
+  const found: { file: string; line: number; column: number | undefined; message: string; package: string | undefined }[] = [];
   let last: (typeof found)[number] | undefined;
+  let pkg: string | undefined;
   for (const raw of output.split('\n')) {
     const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    const m = GO_ERROR.exec(text);
+    if (text.startsWith('# ')) {
+      // `# example.com/x`, or `# example.com/x [example.com/x.test]`.
+      pkg = text.slice(2).split(' ')[0];
+      last = undefined;
+      continue;
+    }
+    const m = POSITIONED.exec(text);
     if (m?.groups !== undefined) {
       const { file = '', line = '0', col, message = '' } = m.groups;
-      last = { file, line: Number(line), column: col === undefined ? undefined : Number(col), message };
+      if (/^(?:note|warning): /.test(message)) {
+        last = undefined;
+        continue;
+      }
+      last = { file, line: Number(line), column: col === undefined ? undefined : Number(col), message: message.replace(/^error: /, ''), package: pkg };
       found.push(last);
-    } else if (last !== undefined && /^\s+\S/.test(text)) {
+    } else if (last !== undefined && /^\s+\S/.test(text) && !/^\s*\d*\s*\|/.test(text)) {
+      // Not the source lines a C compiler quotes under its message (`    3 | x`, `      | ^~`).
       last.message += `\n${text.trim()}`;
-    } else {
+    } else if (!/^\s*\d*\s*\|/.test(text)) {
       last = undefined;
     }
   }
   return found;
+}
+
+/**
+ * The absolute path of the file a compiler error names, or undefined when it cannot be told. A C
+ * compiler's files (not Go's or assembly) are looked for in the package's directory first, from
+ * the failed action's `packageDirs`, since go runs the C compiler there (`f.c`, `./inc.h`), and
+ * then in go's directory; when neither has the file, undefined.
+ */
+function whereReported(e: CompilerError, cwd: string, packageDirs: Readonly<Record<string, string>> | undefined): string | undefined {
+  if (path.isAbsolute(e.file)) return e.file;
+  if (GO_TOOL_FILE.test(e.file)) return path.resolve(cwd, e.file);
+  const dir = e.package === undefined ? undefined : packageDirs?.[e.package];
+  for (const candidate of [dir, cwd]) {
+    if (candidate === undefined) continue;
+    const abs = path.resolve(candidate, e.file);
+    if (fs.existsSync(abs)) return abs;
+  }
+  return undefined;
 }
 
 /** `abs` relative to `root` with `/` separators, or undefined when it lies outside `root`. */

@@ -52,7 +52,7 @@ Examples:
   gob build //services/... -c release   release profile (stripped binaries)
   gob build //... --platform linux/arm64,darwin/arm64
   gob build //... --dry-run             what would be built, and what is cached
-  gob build //services/payment -x      print the go command, ready to paste into a shell
+  gob build //services/payment -x       print the go command, ready to paste into a shell
   gob build //... -c release --stamp    release build with x_defs such as {GIT_COMMIT} filled in
 
 Outside CI, gob build runs in the workspace's gob server, which it starts (docs/server.md).

@@ -100,10 +100,10 @@ export interface PlannedAction {
   /** Ids of the actions of explicit `deps`. */
   readonly deps: readonly string[];
   /**
-   * Import paths of the workspace packages in the closure, sorted: go reports compile errors per
-   * package, and an error in one of these is an error of this action.
+   * The workspace packages in the closure, import path to directory: go reports compile errors
+   * per package, and an error in one of these is an error of this action.
    */
-  readonly packages: readonly string[];
+  readonly packages: ReadonlyMap<string, WorkspacePath>;
   /** The package manifests `manifest.packages` names, stored with the result for explaining. */
   readonly packageManifests: readonly PackageManifest[];
   /**
@@ -639,7 +639,7 @@ export async function planBuild(req: PlanRequest): Promise<Result<BuildPlan, Dia
       output: binaryOutputPath(target, platform, host),
       depLabels: target.deps,
       deps: [],
-      packages: [...closure.packages.keys()],
+      packages: closure.packages,
       packageManifests: pkgManifests,
       unreadModules: unreadVia(graph.value, closure.externalModules),
     };

@@ -27,7 +27,7 @@ function action(importPath: string, over: { cwd?: string; flags?: string[]; env?
     output: 'gob-out/bin/x',
     depLabels: [],
     deps: [],
-    packages: [`example.com/${importPath}`],
+    packages: new Map([[`example.com/${importPath}`, importPath]]),
     packageManifests: [],
   };
 }

@@ -342,13 +342,15 @@ export async function runBuild(opts: RunBuildOptions): Promise<RunBuildResult> {
       // Which actions need each workspace package: go's errors for a package go to them.
       const needs = new Map<string, PlannedAction[]>();
       for (const a of actions) {
-        for (const p of a.packages) {
+        for (const p of a.packages.keys()) {
           const list = needs.get(p);
           if (list === undefined) needs.set(p, [a]);
           else list.push(a);
         }
       }
       const own = new Map<string, string>(actions.map((a) => [a.id, '']));
+      /** Per action id: the workspace packages whose messages went to it. */
+      const ownPackages = new Map<string, Set<string>>();
       const failedPackages = new Set<string>();
       let unattributed = '';
       const reader = new GoBuildJsonReader((m) => {
@@ -364,6 +366,9 @@ export async function runBuild(opts: RunBuildOptions): Promise<RunBuildResult> {
         }
         for (const a of to) {
           own.set(a.id, (own.get(a.id) ?? '') + m.text);
+          const named = ownPackages.get(a.id);
+          if (named === undefined) ownPackages.set(a.id, new Set([pkg]));
+          else named.add(pkg);
           opts.onEvent({ type: 'action.output', ...refOf(a), stream: 'stderr', text: m.text });
         }
         // A package none of them names (an external module, the standard library): everyone's.
@@ -420,7 +425,7 @@ export async function runBuild(opts: RunBuildOptions): Promise<RunBuildResult> {
           successes.push(a);
           continue;
         }
-        const mine = a.packages.some((p) => failedPackages.has(p)) || (own.get(a.id) ?? '') !== '' || isBlamed(a);
+        const mine = [...a.packages.keys()].some((p) => failedPackages.has(p)) || (own.get(a.id) ?? '') !== '' || isBlamed(a);
         if (!mine && actions.length > 1 && res.signal === null) {
           retry.push(a);
           continue;
@@ -492,7 +497,8 @@ export async function runBuild(opts: RunBuildOptions): Promise<RunBuildResult> {
       }
       for (const e of stored) finish(e);
       for (const { a, error } of failures) {
-        finish({ ...refOf(a), status: 'failed', durationMs, outputs: [], exitCode: res.exitCode ?? undefined, error });
+        const packageDirs = dirsOf(a, ownPackages.get(a.id), opts.workspaceRoot);
+        finish({ ...refOf(a), status: 'failed', durationMs, outputs: [], exitCode: res.exitCode ?? undefined, error, ...(packageDirs === undefined ? {} : { packageDirs }) });
       }
       // The rest: together again when go's messages blamed some of the batch (the others may well
       // build), else each alone, so each gets its own answer. go's cache makes the work the batch
@@ -506,6 +512,20 @@ export async function runBuild(opts: RunBuildOptions): Promise<RunBuildResult> {
       await fs.rm(stage, { recursive: true, force: true });
     }
   }
+}
+
+/**
+ * The absolute directories of an action's packages that go's messages named (`# importpath`),
+ * by import path; undefined when there are none.
+ */
+function dirsOf(a: PlannedAction, named: ReadonlySet<string> | undefined, root: string): Record<string, string> | undefined {
+  if (named === undefined) return undefined;
+  const dirs: Record<string, string> = {};
+  for (const importPath of [...named].sort()) {
+    const dir = a.packages.get(importPath);
+    if (dir !== undefined) dirs[importPath] = fromWorkspacePath(root, dir);
+  }
+  return Object.keys(dirs).length === 0 ? undefined : dirs;
 }
 
 /**

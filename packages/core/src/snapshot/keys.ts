@@ -111,7 +111,7 @@ export function planOf(snap: PlanSnapshot, pd: PackageDigests, files: readonly F
   const actions = snap.actions.map((a): PlannedAction => {
     let manifest: KeyManifest | undefined;
     let go: PlannedAction['go'] | undefined;
-    let packages: readonly string[] | undefined;
+    let packages: ReadonlyMap<string, WorkspacePath> | undefined;
     return {
       id: a.id,
       label: a.label,
@@ -132,8 +132,13 @@ export function planOf(snap: PlanSnapshot, pd: PackageDigests, files: readonly F
       output: a.output,
       depLabels: a.depLabels,
       deps: a.deps,
-      get packages(): readonly string[] {
-        packages ??= a.pkgs.map((p) => (snap.packages[p] as PackageEntry)[0]);
+      get packages(): ReadonlyMap<string, WorkspacePath> {
+        packages ??= new Map(
+          a.pkgs.map((p) => {
+            const [importPath, dir] = snap.packages[p] as PackageEntry;
+            return [importPath, dir];
+          }),
+        );
         return packages;
       },
       unreadModules: a.unread,
