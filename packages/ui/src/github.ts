@@ -294,6 +294,9 @@ const GO_TOOL_FILE = /\.(?:go|s)$/;
  */
 const POSITIONED = /^(?<file>(?:[A-Za-z]:[\\/])?[^\s:][^:]*?\.(?:go|s|S|sx|c|h|cc|cpp|cxx|hh|hpp|hxx|m|f|F|for|f90)):(?<line>\d+)(?::(?<col>\d+))?: (?<message>[^\n]*)$/;
 
+/** A source line a C compiler quotes under its message: `    3 | int x = y;`, `      |   ^~`. */
+const QUOTED_SOURCE = /^\s*\d*\s*\|/;
+
 /**
  * Finds the positioned errors in go's output. A C compiler's notes and warnings, `# pkg` headers
  * and other lines are skipped; the `error: ` a C compiler puts before a message is left out.
@@ -319,10 +322,11 @@ export function parseCompilerErrors(output: string): CompilerError[] {
       }
       last = { file, line: Number(line), column: col === undefined ? undefined : Number(col), message: message.replace(/^error: /, ''), package: pkg };
       found.push(last);
-    } else if (last !== undefined && /^\s+\S/.test(text) && !/^\s*\d*\s*\|/.test(text)) {
-      // Not the source lines a C compiler quotes under its message (`    3 | x`, `      | ^~`).
+    } else if (QUOTED_SOURCE.test(text)) {
+      continue;
+    } else if (last !== undefined && /^\s+\S/.test(text)) {
       last.message += `\n${text.trim()}`;
-    } else if (!/^\s*\d*\s*\|/.test(text)) {
+    } else {
       last = undefined;
     }
   }

@@ -4,7 +4,7 @@ import type { ActionKey, Label } from '../types.js';
 import { binaryName, groupIntoBatches } from './batches.js';
 
 /** A planned action with only what batching looks at filled in meaningfully. */
-function action(importPath: string, over: { cwd?: string; flags?: string[]; env?: Record<string, string>; id?: string } = {}): PlannedAction {
+function action(importPath: string, over: { cwd?: string; flags?: string[]; env?: Record<string, string>; id?: string; localPackages?: number } = {}): PlannedAction {
   const env = over.env ?? { GOOS: 'linux', GOARCH: 'amd64', PATH: '/bin' };
   const id = over.id ?? `//${importPath}@linux/amd64`;
   return {
@@ -27,7 +27,7 @@ function action(importPath: string, over: { cwd?: string; flags?: string[]; env?
     output: 'gob-out/bin/x',
     depLabels: [],
     deps: [],
-    packages: new Map([[`example.com/${importPath}`, importPath]]),
+    packages: new Map([[`example.com/${importPath}`, importPath], ...Array.from({ length: (over.localPackages ?? 1) - 1 }, (_, i): [string, string] => [`example.com/lib${String(i)}`, `lib${String(i)}`])]),
     packageManifests: [],
   };
 }
@@ -60,6 +60,27 @@ describe('groupIntoBatches', () => {
       ['example.com/a/cmd/server', 'example.com/c/cmd/worker'],
       ['example.com/b/cmd/server'],
       ['example.com/c/cmd/server'],
+    ]);
+  });
+
+  it('keeps the package with the most workspace packages in the first batch when binary names collide', () => {
+    // traefik: a one-file generator at the root and the server in cmd/traefik are both `traefik`.
+    const batches = groupIntoBatches(
+      [
+        action('traefik'),
+        action('cmd/gen'),
+        action('x/cmd/traefik', { localPackages: 140 }),
+        action('y/traefik', { localPackages: 3 }),
+        action('other', { cwd: '/elsewhere' }),
+        action('z/cmd/traefik', { cwd: '/elsewhere', localPackages: 9 }),
+      ],
+      { batching: true },
+    );
+    expect(ids(batches)).toEqual([
+      ['example.com/x/cmd/traefik', 'example.com/cmd/gen'],
+      ['example.com/y/traefik'],
+      ['example.com/traefik'],
+      ['example.com/other', 'example.com/z/cmd/traefik'],
     ]);
   });
 

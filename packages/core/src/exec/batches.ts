@@ -13,8 +13,9 @@ import { goExecName } from '../golang/exec-name.js';
  * Actions can share a batch when go would run them identically apart from the package: the same
  * go binary, working directory (hence the same go.work or main module), environment and flags.
  * Within a batch no two packages may have the same binary name (`-o DIR` names each binary after
- * its import path), so a name already taken pushes an action into the next batch. Two targets of
- * one package (say with different `out` names) share its binary.
+ * its import path), so a name already taken pushes an action into the next batch (the package
+ * with the largest closure stays in the first). Two targets of one package (say with different
+ * `out` names) share its binary.
  *
  * What it does not do: order by dependencies (the caller passes only actions that are ready) or
  * decide how many batches run at once.
@@ -33,8 +34,9 @@ export function groupIntoBatches(actions: readonly PlannedAction[], opts: BatchO
   if (!opts.batching) return actions.map((a) => ({ actions: [a] }));
   const groups = new Map<string, { names: Map<string, string>; actions: PlannedAction[] }[]>();
   const order: { actions: PlannedAction[] }[] = [];
-  for (const a of actions) {
-    const key = compatibilityKey(a);
+  const keys = actions.map(compatibilityKey);
+  for (const [i, a] of largestFirstAmongNamesakes(actions, keys).entries()) {
+    const key = keys[i] as string;
     let batches = groups.get(key);
     if (batches === undefined) {
       batches = [];
@@ -54,6 +56,35 @@ export function groupIntoBatches(actions: readonly PlannedAction[], opts: BatchO
     home.actions.push(a);
   }
   return order.map((b) => ({ actions: b.actions }));
+}
+
+/**
+ * `actions` (with their compatibility keys `keys`), where those of one key whose packages differ
+ * but have the same binary name are reordered among their own places: the one with the most
+ * workspace packages first. It goes into the first of their batches, which compiles what they
+ * share, and the later batches, which run after it, have the least left to compile alone —
+ * traefik's one-file generator `traefik.go` at the root is built after `cmd/traefik`, mostly
+ * from go's cache, rather than the whole server after the generator. Every other action keeps
+ * its place; equal sizes keep their order.
+ */
+function largestFirstAmongNamesakes(actions: readonly PlannedAction[], keys: readonly string[]): PlannedAction[] {
+  const places = new Map<string, { at: number[]; packages: Set<string> }>();
+  for (const [i, a] of actions.entries()) {
+    const k = `${keys[i] as string}\0${binaryName(a)}`;
+    const seen = places.get(k);
+    if (seen === undefined) places.set(k, { at: [i], packages: new Set([a.go.importPath]) });
+    else {
+      seen.at.push(i);
+      seen.packages.add(a.go.importPath);
+    }
+  }
+  const ordered = [...actions];
+  for (const { at, packages } of places.values()) {
+    if (packages.size < 2) continue;
+    const largestFirst = at.map((i) => actions[i] as PlannedAction).sort((x, y) => y.packages.size - x.packages.size);
+    for (const [j, i] of at.entries()) ordered[i] = largestFirst[j] as PlannedAction;
+  }
+  return ordered;
 }
 
 /** The file go writes for this action's package with `-o DIR`. */
