@@ -687,6 +687,34 @@ describe('repositories gob did not write', () => {
     expect(await run()).toEqual({ status: 'cached', value: 'from the module cache' });
   });
 
+  it("gives each target that fails on a module go cannot download go's messages about its own files, not the others'", async () => {
+    const { root, cache } = await fresh();
+    const modules = await moduleProxy([
+      { path: 'example.com/dep', version: 'v1.0.0', files: { 'go.mod': 'module example.com/dep\n\ngo 1.26\n', 'a/a.go': 'package a\n', 'b/b.go': 'package b\n' } },
+    ]);
+    await writeTree(root, {
+      'gob.yaml': 'version: 1\ngo:\n  env: { GOFLAGS: "-modcacherw" }\n',
+      'go.mod': 'module example.com/app\n\ngo 1.26\n\nrequire example.com/dep v1.0.0\n',
+      'svc/one/main.go': 'package main\n\nimport _ "example.com/dep/a"\n\nfunc main() {}\n',
+      'svc/one/BUILD.yaml': 'targets:\n  one:\n    kind: go_binary\n',
+      'svc/two/main.go': 'package main\n\nimport _ "example.com/dep/b"\n\nfunc main() {}\n',
+      'svc/two/BUILD.yaml': 'targets:\n  two:\n    kind: go_binary\n',
+    });
+    await modules.tidy(root);
+    // The proxy still serves the module's go.mod but no longer its files, as when a proxy
+    // refuses a version's zip: go, in one process for both, fails at each import of it.
+    await fs.rm(path.join(new URL(modules.env.GOPROXY).pathname, 'example.com/dep/@v/v1.0.0.zip'));
+    const r = await gob(['build', '//...', '-k', '--ui=json'], { cwd: root, cacheDir: cache, env: { ...modules.env, GOMODCACHE: await modules.newModuleCache() } });
+    expect(r.code, r.stderr).toBe(1);
+    expect(finishedBy(r.events)).toEqual(new Map([['//svc/one:one', 'failed'], ['//svc/two:two', 'failed']]));
+    const output = new Map<string, string>();
+    for (const e of r.events) if (e.type === 'action.output') output.set(e.label, (output.get(e.label) ?? '') + e.text);
+    expect(output.get('//svc/one:one')).toMatch(/^svc\/one\/main\.go:3:8: example\.com\/dep@v1\.0\.0: /m);
+    expect(output.get('//svc/one:one')).not.toContain('svc/two');
+    expect(output.get('//svc/two:two')).toMatch(/^svc\/two\/main\.go:3:8: example\.com\/dep@v1\.0\.0: /m);
+    expect(output.get('//svc/two:two')).not.toContain('svc/one');
+  });
+
   it('rebuilds when a local package that only an external module imports changes (the external module requires a workspace module)', async () => {
     const { root, cache } = await fresh();
     // example.com/Ext (upper case: the module cache spells it example.com/!ext) imports

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { packageDirsNamed } from './run-build.js';
+import { messagesFor, packageDirsNamed } from './run-build.js';
 
 describe('packageDirsNamed', () => {
   it('finds the workspace directories of the Go files go names by position, relative to where go ran', () => {
@@ -17,5 +17,35 @@ describe('packageDirsNamed', () => {
     expect(packageDirsNamed(text, '/ws/sub', '/ws').sort()).toEqual(['sub', 'sub/libs/ids', 'sub/svc', 'tools/cli']);
     expect(packageDirsNamed(text, '/ws', '/ws').sort()).toEqual(['', 'libs/ids', 'svc', 'tools/cli']);
     expect(packageDirsNamed('go: cannot find main module\n', '/ws', '/ws')).toEqual([]);
+  });
+});
+
+describe('messagesFor', () => {
+  const text = [
+    'go: downloading example.invalid/nope v1.0.0',
+    'libs/ids/ids.go:7:2: example.invalid/nope@v1.0.0: reading https://proxy.example/nope/@v/v1.0.0.mod: 403 Forbidden',
+    '\tserver response: This module version is not available.',
+    'services/a/nope.go:3:8: example.invalid/nope@v1.0.0: reading https://proxy.example/nope/@v/v1.0.0.mod: 403 Forbidden',
+    '\tserver response: This module version is not available.',
+    '/home/u/go/pkg/mod/example.com/m@v1.0.0/m.go:3:2: outside the workspace',
+    'go: some other trouble',
+    '',
+  ].join('\n');
+
+  it("keeps the positioned messages of the action's own packages, with their indented lines, and every unpositioned line", () => {
+    expect(messagesFor(text, '/ws', '/ws', new Set(['libs/ids', 'services/b']))).toBe(
+      [
+        'go: downloading example.invalid/nope v1.0.0',
+        'libs/ids/ids.go:7:2: example.invalid/nope@v1.0.0: reading https://proxy.example/nope/@v/v1.0.0.mod: 403 Forbidden',
+        '\tserver response: This module version is not available.',
+        '/home/u/go/pkg/mod/example.com/m@v1.0.0/m.go:3:2: outside the workspace',
+        'go: some other trouble',
+        '',
+      ].join('\n'),
+    );
+    expect(messagesFor(text, '/ws', '/ws', new Set(['libs/ids', 'services/a']))).toBe(text);
+    // Relative to where go ran.
+    expect(messagesFor(text, '/ws/sub', '/ws', new Set(['sub/services/a']))).not.toContain('libs/ids/ids.go');
+    expect(messagesFor(text, '/ws/sub', '/ws', new Set(['sub/services/a']))).toContain('services/a/nope.go');
   });
 });

@@ -440,8 +440,11 @@ export async function runBuild(opts: RunBuildOptions): Promise<RunBuildResult> {
       }
 
       if (unattributed !== '') {
-        for (const a of [...successes, ...failures.map((f) => f.a)]) {
-          opts.onEvent({ type: 'action.output', ...refOf(a), stream: 'stderr', text: unattributed });
+        for (const a of successes) opts.onEvent({ type: 'action.output', ...refOf(a), stream: 'stderr', text: unattributed });
+        for (const { a } of failures) {
+          // When go's messages name files, each failure gets those of its own packages.
+          const text = blamed.size === 0 ? unattributed : messagesFor(unattributed, first.go.cwd, opts.workspaceRoot, new Set(a.packages.values()));
+          if (text !== '') opts.onEvent({ type: 'action.output', ...refOf(a), stream: 'stderr', text });
         }
       }
       // An input saved while go ran may be in the binary instead of what the key names.
@@ -528,6 +531,9 @@ function dirsOf(a: PlannedAction, named: ReadonlySet<string> | undefined, root: 
   return Object.keys(dirs).length === 0 ? undefined : dirs;
 }
 
+/** A message of go's that names a Go file by position; group 1 is the file. */
+const POSITIONED_GO = /^\s*([^\s:][^:\n]*\.go):\d+(?::\d+)?: /;
+
 /**
  * The workspace directories of the Go files that go's messages name by position
  * (`libs/ids/ids.go:7:2: example.com/x@v1.0.0: …`, relative to go's directory `cwd`, or absolute).
@@ -535,11 +541,35 @@ function dirsOf(a: PlannedAction, named: ReadonlySet<string> | undefined, root: 
 export function packageDirsNamed(text: string, cwd: string, root: string): WorkspacePath[] {
   const from = toWorkspacePath(root, cwd);
   const dirs = new Set<WorkspacePath>();
-  for (const m of text.matchAll(/^\s*([^\s:][^:\n]*\.go):\d+(?::\d+)?: /gm)) {
+  for (const m of text.matchAll(new RegExp(POSITIONED_GO.source, 'gm'))) {
     const file = resolveLocalPath(root, from, m[1] ?? '');
     if (file !== undefined) dirs.add(workspaceParent(file));
   }
   return [...dirs];
+}
+
+/**
+ * go's messages `text` as one action should see them: a message naming a Go file of the
+ * workspace by position, with the indented lines under it, only when the file is in one of the
+ * action's package directories `mine`; every other line as it is. When go cannot download a
+ * module, it names every file of the batch that imports it: in a repository of a hundred
+ * services, each failed service would otherwise list the files of all the others.
+ */
+export function messagesFor(text: string, cwd: string, root: string, mine: ReadonlySet<WorkspacePath>): string {
+  const from = toWorkspacePath(root, cwd);
+  let out = '';
+  let keep = true;
+  for (const line of text.split(/(?<=\n)/)) {
+    const m = POSITIONED_GO.exec(line);
+    if (m !== null) {
+      const file = resolveLocalPath(root, from, m[1] ?? '');
+      keep = file === undefined || mine.has(workspaceParent(file));
+    } else if (!/^\s/.test(line)) {
+      keep = true;
+    }
+    if (keep) out += line;
+  }
+  return out;
 }
 
 /**
