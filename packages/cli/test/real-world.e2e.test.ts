@@ -740,6 +740,8 @@ describe('repositories gob did not write', () => {
       'cmd/app/main.go': 'package main\n\nimport ext "example.com/Ext"\n\nfunc main() { println(ext.Name()) }\n',
       'cmd/app/BUILD.yaml': 'targets:\n  app:\n    kind: go_binary\n',
       // A binary that does not use example.com/Ext.
+      'cmd/app2/main.go': 'package main\n\nimport ext "example.com/Ext"\n\nfunc main() { println(ext.Name()) }\n',
+      'cmd/app2/BUILD.yaml': 'targets:\n  app2:\n    kind: go_binary\n',
       'cmd/other/main.go': 'package main\n\nfunc main() {}\n',
       'cmd/other/BUILD.yaml': 'targets:\n  other:\n    kind: go_binary\n',
       'lib/go.mod': 'module example.com/lib\n\ngo 1.26\n',
@@ -777,13 +779,20 @@ describe('repositories gob did not write', () => {
     expect(await buildStatus(root, cache, '//cmd/other:other', [], env)).toBe('built');
     const unsure = await gob(['build', '//...', '--dry-run', '--ui=json'], { cwd: root, cacheDir: cache, env: offline });
     expect(unsure.code, unsure.stderr).toBe(0);
-    // Only the binary that uses the module is unsure.
-    expect(finishedBy(unsure.events)).toEqual(new Map([['//cmd/app:app', 'would-build'], ['//cmd/other:other', 'cached']]));
+    // Only the binaries that use the module are unsure (app2 was never built).
+    expect(finishedBy(unsure.events)).toEqual(
+      new Map([
+        ['//cmd/app2:app2', 'would-build'],
+        ['//cmd/app:app', 'would-build'],
+        ['//cmd/other:other', 'cached'],
+      ]),
+    );
     const warnings = unsure.events.flatMap((e) => (e.type === 'log' && e.level === 'warn' ? [e.message] : []));
-    // go's reason, once, then what it means for the binary.
+    // go's reason, once, then what it means for the binaries, once for both.
+    const host = await hostPlatform();
     expect(warnings).toEqual([
       'go could not download example.com/Ext@v1.0.0: module lookup disabled by GOPROXY=off',
-      `//cmd/app:app (${await hostPlatform()}): not cached: go could not download example.com/Ext@v1.0.0, so gob cannot tell which local packages go compiles through it`,
+      `//cmd/app2:app2 (${host}), //cmd/app:app (${host}): not cached: go could not download example.com/Ext@v1.0.0, so gob cannot tell which local packages go compiles through it`,
     ]);
     // Built, go fails as it cannot download the module either: go's error, exit 1.
     const failed = await gob(['build', '//cmd/app:app'], { cwd: root, cacheDir: cache, env: offline });

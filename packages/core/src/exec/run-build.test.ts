@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { messagesFor, packageDirsNamed } from './run-build.js';
+import type { PlannedAction } from '../actions/plan.js';
+import type { GobEvent } from '../events.js';
+import { messagesFor, packageDirsNamed, warnUnread } from './run-build.js';
 
 describe('packageDirsNamed', () => {
   it('finds the workspace directories of the Go files go names by position, relative to where go ran', () => {
@@ -47,5 +49,32 @@ describe('messagesFor', () => {
     // Relative to where go ran.
     expect(messagesFor(text, '/ws/sub', '/ws', new Set(['sub/services/a']))).not.toContain('libs/ids/ids.go');
     expect(messagesFor(text, '/ws/sub', '/ws', new Set(['sub/services/a']))).toContain('services/a/nope.go');
+  });
+});
+
+describe('warnUnread', () => {
+  const action = (name: string, unreadModules?: string[]) =>
+    ({ id: `//${name}:${name}@linux/amd64`, label: `//${name}:${name}`, platform: { goos: 'linux', goarch: 'amd64' }, unreadModules }) as unknown as PlannedAction;
+
+  it('warns once per set of modules go could not download, naming up to three actions', () => {
+    const events: GobEvent[] = [];
+    warnUnread(
+      [action('a', ['x@v1']), action('b'), action('c', ['x@v1']), action('d', ['x@v1', 'y@v2']), action('e', ['x@v1']), action('f', ['x@v1'])],
+      (e) => events.push(e),
+    );
+    expect(events.map((e) => (e.type === 'log' ? [e.level, e.message] : e.type))).toEqual([
+      [
+        'warn',
+        '//a:a (linux/amd64), //c:c (linux/amd64), //e:e (linux/amd64) and 1 more: not cached: go could not download x@v1, so gob cannot tell which local packages go compiles through it',
+      ],
+      ['warn', '//d:d (linux/amd64): not cached: go could not download x@v1, y@v2, so gob cannot tell which local packages go compiles through them'],
+    ]);
+    expect(events[0]).toMatchObject({ data: { actions: ['//a:a@linux/amd64', '//c:c@linux/amd64', '//e:e@linux/amd64', '//f:f@linux/amd64'], modules: ['x@v1'] } });
+  });
+
+  it('says nothing when go could download everything', () => {
+    const events: GobEvent[] = [];
+    warnUnread([action('a'), action('b')], (e) => events.push(e));
+    expect(events).toEqual([]);
   });
 });

@@ -154,6 +154,8 @@ export async function runBuild(opts: RunBuildOptions): Promise<RunBuildResult> {
     finish({ ...ref, status: u.status, durationMs: 0, outputs: [], error });
   }
 
+  warnUnread(opts.plan.actions, opts.onEvent);
+
   // Phase 1: the cache. Lookups run concurrently; their events come out in plan order, so the
   // same build always prints the same lines.
   const misses = new Set<PlannedAction>();
@@ -251,16 +253,9 @@ export async function runBuild(opts: RunBuildOptions): Promise<RunBuildResult> {
    */
   async function lookupAndRestore(a: PlannedAction): Promise<(() => void) | undefined> {
     if (opts.noCache) return undefined;
-    if (a.unreadModules !== undefined) {
-      // Its key may lack local packages those modules import: no answer under it can be trusted.
-      opts.onEvent({
-        type: 'log',
-        level: 'warn',
-        message: `${a.label} (${platformString(a.platform)}): not cached: go could not download ${a.unreadModules.join(', ')}, so gob cannot tell which local packages go compiles through ${a.unreadModules.length === 1 ? 'it' : 'them'}`,
-        data: { label: a.label, platform: platformString(a.platform), modules: a.unreadModules },
-      });
-      return undefined;
-    }
+    // Its key may lack local packages those modules import: no answer under it can be trusted
+    // (said once for all such actions, before the lookups).
+    if (a.unreadModules !== undefined) return undefined;
     const t0 = now();
     // The store checks that every blob it names exists; content is verified when restored.
     const result = await opts.cache.getActionResult(a.key);
@@ -529,6 +524,37 @@ function dirsOf(a: PlannedAction, named: ReadonlySet<string> | undefined, root: 
     if (dir !== undefined) dirs[importPath] = fromWorkspacePath(root, dir);
   }
   return Object.keys(dirs).length === 0 ? undefined : dirs;
+}
+
+/** How many actions a warning names before `and N more`. */
+const WARN_NAMES = 3;
+
+/**
+ * One warning per set of modules go could not download, naming the actions that import them:
+ * they are neither restored from the cache nor stored in it. One refused module in a monorepo
+ * of a hundred services is one line, not a hundred.
+ */
+export function warnUnread(actions: readonly PlannedAction[], onEvent: EventSink): void {
+  const bySet = new Map<string, PlannedAction[]>();
+  for (const a of actions) {
+    if (a.unreadModules === undefined) continue;
+    const set = a.unreadModules.join(', ');
+    const list = bySet.get(set);
+    if (list === undefined) bySet.set(set, [a]);
+    else list.push(a);
+  }
+  for (const [set, list] of bySet) {
+    const names = list.slice(0, WARN_NAMES).map((a) => `${a.label} (${platformString(a.platform)})`);
+    const more = list.length - names.length;
+    const who = more === 0 ? names.join(', ') : `${names.join(', ')} and ${String(more)} more`;
+    const modules = list[0]?.unreadModules ?? [];
+    onEvent({
+      type: 'log',
+      level: 'warn',
+      message: `${who}: not cached: go could not download ${set}, so gob cannot tell which local packages go compiles through ${modules.length === 1 ? 'it' : 'them'}`,
+      data: { actions: list.map((a) => a.id), modules },
+    });
+  }
 }
 
 /** A message of go's that names a Go file by position; group 1 is the file. */
